@@ -1,0 +1,34 @@
+#!/bin/bash
+# Builds a busybox-static initramfs for kernel A or B.
+#   qemu/initramfs/build.sh a|b OUT.cpio.gz [FILE:DEST ...]
+# Extra FILE:DEST pairs are copied in (e.g. baton.ko for A).  Output is reproducible: fixed
+# mtimes and owner, sorted entries.
+set -euo pipefail
+role=${1:?role a|b}; out=$(realpath -m "${2:?output}"); shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+busybox=/bin/busybox
+[ -x "$busybox" ] && file -L "$busybox" | grep -q "statically linked" || {
+	echo "initramfs: $busybox is not busybox-static (apt-get install busybox-static)" >&2; exit 1; }
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,lib/modules,usr/bin,usr/sbin}
+cp "$busybox" "$root/bin/busybox"
+for applet in $("$busybox" --list); do
+	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+done
+cp "$here/init-$role" "$root/init"
+chmod 755 "$root/init"
+cp "$here/common.sh" "$root/etc/baton-common.sh"
+for pair in "$@"; do
+	src=${pair%%:*}; dst=${pair#*:}
+	mkdir -p "$root/$(dirname "$dst")"
+	cp "$src" "$root/$dst"
+done
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --reproducible --owner=0:0 --quiet) | gzip -9n > "$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,7 @@
+# Shared by both kernels' /init: mount the pseudo filesystems.
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /tmp
+hostname "$1"

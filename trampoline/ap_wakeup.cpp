@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+// Waking a reserved CPU: the 16-bit stub goes to the SIPI page, its parameter block is filled,
+// then INIT-SIPI-SIPI (Intel SDM Vol. 3 §9.4.4.1).  The CPU checks in through the ledger from
+// ap_main (limbo.cpp).
+#include "arch/x86_defs.h"
+#include "hw/cpu.h"
+#include "lib/zero_page.h"
+#include "trampoline.h"
+
+extern "C" {
+extern const uint8_t ap_stub_start[], ap_stub_end[];
+extern const uint32_t ap_stub_pm32_offset;
+extern const uint8_t boot_gdt[], boot_gdt_end[];
+void ap_start64();
+}
+
+namespace baton {
+
+namespace {
+
+alignas(16) uint8_t ap_stacks[MAX_LIMBO_CPUS][AP_STACK_SIZE];
+
+constexpr uint32_t kInitDeassertUs = 10000;  // SDM: 10 ms after INIT
+constexpr uint32_t kStartupUs = 200;         // SDM: 200 us between STARTUPs
+constexpr uint64_t kCheckinTimeoutUs = 2000000;
+
+uint8_t* sipi_page() { return reinterpret_cast<uint8_t*>(BATON_SIPI_PAGE); }
+
+void prepare_sipi_page(size_t stack_index)
+{
+    uint8_t* page = sipi_page();
+    const size_t stub = size_t(ap_stub_end - ap_stub_start);
+    memcpy(page, ap_stub_start, stub);
+    const size_t gdt_len = size_t(boot_gdt_end - boot_gdt);
+    memcpy(page + AP_HDR_GDT, boot_gdt, gdt_len);
+    store_le(page + AP_HDR_GDTR, 2, gdt_len - 1);
+    store_le(page + AP_HDR_GDTR + 2, 4, BATON_SIPI_PAGE + AP_HDR_GDT);
+    store_le(page + AP_HDR_PM32, 4, BATON_SIPI_PAGE + ap_stub_pm32_offset);
+    store_le(page + AP_HDR_PM32 + 4, 2, SEL_CODE32);
+    store_le(page + AP_HDR_CR3, 4, cpu::read_cr3());
+    store_le(page + AP_HDR_ENTRY64, 4, reinterpret_cast<uint64_t>(&ap_start64));
+    store_le(page + AP_HDR_STACK, 8,
+             reinterpret_cast<uint64_t>(&ap_stacks[stack_index][AP_STACK_SIZE]));
+    cpu::barrier();
+}
+
+}  // namespace
+
+Status wake_into_limbo(LocalApic& apic, const PmTimer& clock, uint32_t apic_id,
+                       baton_cpu_slot& slot, size_t stack_index)
+{
+    if (stack_index >= MAX_LIMBO_CPUS) {
+        Error e{Errc::ap, {}};
+        e.msg << "more than " << Dec{MAX_LIMBO_CPUS} << " CPUs to park in limbo";
+        return e;
+    }
+    prepare_sipi_page(stack_index);
+    slot.apic_id = apic_id;
+    slot.state = BATON_CPU_SIPI_SENT;
+    cpu::barrier();
+
+    bool sent = apic.send_init(apic_id);
+    clock.delay_us(kInitDeassertUs);
+    for (int i = 0; i < 2 && sent; i++) {
+        volatile uint32_t* state = &slot.state;
+        if (*state == BATON_CPU_LIMBO)
+            break;
+        sent = apic.send_startup(apic_id, BATON_SIPI_PAGE);
+        clock.delay_us(kStartupUs);
+    }
+    if (!sent) {
+        Error e{Errc::ap, {}};
+        e.msg << "APIC ID " << Dec{apic_id} << ": the IPI was never delivered";
+        return e;
+    }
+
+    Stopwatch w(clock);
+    volatile uint32_t* state = &slot.state;
+    while (*state != BATON_CPU_LIMBO) {
+        if (w.elapsed_us() > kCheckinTimeoutUs) {
+            Error e{Errc::ap, {}};
+            e.msg << "APIC ID " << Dec{apic_id} << " did not check in within "
+                  << Dec{kCheckinTimeoutUs / 1000} << " ms of INIT-SIPI-SIPI";
+            return e;
+        }
+        cpu::pause();
+    }
+    return Ok{};
+}
+
+}  // namespace baton

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The AP's way in: 16-bit SIPI stub -> 32-bit protected mode -> long mode -> ap_start64.
+ *
+ * Rules this code lives by:
+ * - It is copied to the SIPI page (BATON_SIPI_PAGE, 4 KiB aligned, below 1 MiB) and runs there
+ *   from CS:IP = (page >> 4):0 after INIT-SIPI-SIPI.  It has no relocations: every address is
+ *   relative to the page, found from CS at entry (EBX = page base from then on).
+ * - Its parameter block (offsets AP_HDR_* in x86_defs.h) is filled by the CPU that sends the
+ *   SIPI: GDT, the far pointer to the 32-bit part, CR3, the 64-bit entry and the stack top.
+ * - It runs with interrupts off and never uses a real-mode stack.
+ */
+#include "arch/x86_defs.h"
+
+	.section .rodata.ap_stub, "a"
+	.code16
+	.global	ap_stub_start, ap_stub_end, ap_stub_pm32_offset
+ap_stub_start:
+	jmp	ap_real
+	.org	AP_HDR_GDTR, 0
+	.word	0				/* GDTR limit */
+	.long	0				/* GDTR base: page + AP_HDR_GDT */
+	.org	AP_HDR_PM32, 0
+	.long	0				/* page + (ap_pm32 - ap_stub_start) */
+	.word	SEL_CODE32
+	.org	AP_HDR_CR3, 0
+	.long	0
+	.org	AP_HDR_ENTRY64, 0
+	.long	0
+	.org	AP_HDR_STACK, 0
+	.quad	0
+	.org	AP_HDR_GDT, 0
+	.skip	AP_HDR_END - AP_HDR_GDT
+	.org	AP_HDR_END, 0
+
+ap_real:
+	cli
+	cld
+	movw	%cs, %ax
+	movw	%ax, %ds
+	movzwl	%ax, %ebx
+	shll	$4, %ebx			/* EBX = linear address of the page */
+	lgdtl	AP_HDR_GDTR
+	movl	%cr0, %eax
+	orl	$CR0_PE, %eax
+	movl	%eax, %cr0
+	ljmpl	*AP_HDR_PM32
+
+	.code32
+ap_pm32:
+	movl	$SEL_DATA, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%cr4, %eax
+	orl	$CR4_PAE, %eax
+	movl	%eax, %cr4
+	movl	AP_HDR_CR3(%ebx), %eax
+	movl	%eax, %cr3
+	movl	$MSR_EFER, %ecx
+	rdmsr
+	orl	$EFER_LME, %eax
+	wrmsr
+	movl	%cr0, %eax
+	orl	$CR0_PG, %eax
+	movl	%eax, %cr0
+	movl	AP_HDR_STACK(%ebx), %esp
+	pushl	$SEL_CODE64
+	pushl	AP_HDR_ENTRY64(%ebx)
+	lret
+ap_stub_end:
+
+	.balign 4
+ap_stub_pm32_offset:
+	.long	ap_pm32 - ap_stub_start
+
+	/* Back in the trampoline image: long mode, paging on, our page tables. */
+	.section .text
+	.code64
+	.global	ap_start64
+ap_start64:
+	movl	$SEL_DATA, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	xorl	%eax, %eax
+	movl	%eax, %fs
+	movl	%eax, %gs
+	movl	%esp, %esp			/* zero-extend: the stack is below 4 GiB */
+	call	ap_main
+1:	cli
+	hlt
+	jmp	1b
+
+	/* Limbo's interrupt gates: an NMI (the doorbell) only has to end the HLT. */
+	.global	limbo_nmi_entry, limbo_fault_entry
+limbo_nmi_entry:
+	iretq
+limbo_fault_entry:
+	cli
+	hlt
+	jmp	limbo_fault_entry

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Architectural constants shared by the trampoline's assembly and C++ (no raw numbers). */
+#ifndef BATON_X86_DEFS_H
+#define BATON_X86_DEFS_H
+
+#define PAGE_SIZE		4096
+
+#define MULTIBOOT_MAGIC		0x1badb002
+#define MULTIBOOT_FLAGS		0x00000003	/* page-align modules, memory info */
+#define MULTIBOOT_BOOT_MAGIC	0x2badb002	/* in EAX at entry */
+
+#define CR0_PE			(1 << 0)
+#define CR0_PG			(1 << 31)
+#define CR4_PAE			(1 << 5)
+#define MSR_EFER		0xc0000080
+#define EFER_LME		(1 << 8)
+#define MSR_APIC_BASE		0x1b
+
+#define PTE_P			(1 << 0)
+#define PTE_W			(1 << 1)
+#define PTE_PWT			(1 << 3)
+#define PTE_PCD			(1 << 4)
+#define PTE_PS			(1 << 7)
+
+/* GDT descriptors: flat, base 0, limit 4 GiB. */
+#define GDT_CODE32		0x00cf9a000000ffff
+#define GDT_CODE64		0x00af9a000000ffff
+#define GDT_DATA		0x00cf92000000ffff
+#define SEL_CODE32		0x08
+#define SEL_CODE64		0x10	/* __BOOT_CS in the 64-bit boot protocol */
+#define SEL_DATA		0x18	/* __BOOT_DS */
+
+#define BOOT_STACK_SIZE		0x10000
+#define AP_STACK_SIZE		0x4000
+#define MAX_LIMBO_CPUS		8
+
+/* The SIPI page's parameter block, written by the BSP before each INIT-SIPI-SIPI. */
+#define AP_HDR_GDTR		0x08	/* u16 limit, u32 base */
+#define AP_HDR_PM32		0x10	/* u32 offset, u16 selector: far pointer to 32-bit code */
+#define AP_HDR_CR3		0x18	/* u32 */
+#define AP_HDR_ENTRY64		0x1c	/* u32: ap_start64 in the trampoline image */
+#define AP_HDR_STACK		0x20	/* u64: stack top for this AP */
+#define AP_HDR_GDT		0x28	/* 4 descriptors copied from boot_gdt */
+#define AP_HDR_END		0x48
+
+#endif

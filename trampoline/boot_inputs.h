@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+// What the trampoline was given, whoever started it: the plan text, the firmware memory map,
+// where B's bzImage and initramfs are now, and B's command line.  Copied out of the loader's
+// structures first, because moving the modules may overwrite them.
+#pragma once
+
+#include "lib/e820.h"
+
+namespace baton {
+
+struct BootInputs {
+    Text<1024> plan_text;
+    FirmwareMap firmware;
+    PhysRange kernel;
+    PhysRange initrd;  // empty: no initramfs
+    Text<4096> b_cmdline;
+};
+
+// Multiboot v1 (QEMU -kernel, GRUB): cmdline = plan; module 0 = "bzImage <B's cmdline>",
+// module 1 = initramfs.
+Status read_multiboot(uint32_t magic, uint64_t info, BootInputs& out);
+
+}  // namespace baton

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+// The local APIC of the CPU running the trampoline: its ID and the IPIs it sends.
+// Works in xAPIC (MMIO) and x2APIC (MSR) mode, whichever the CPU arrived in.
+#pragma once
+
+#include <stdint.h>
+
+namespace baton {
+
+class LocalApic {
+public:
+    // Reads the mode and base from IA32_APIC_BASE; software-enables the APIC with every
+    // local vector masked (needed to send IPIs; nothing is ever delivered to us).
+    void init();
+    uint32_t id() const;
+    bool x2apic() const { return x2apic_; }
+
+    // INIT (assert), then two STARTUP IPIs with vector page >> 12 (Intel MP spec order).
+    bool send_init(uint32_t apic_id);
+    bool send_startup(uint32_t apic_id, uint64_t page);
+    bool send_nmi(uint32_t apic_id);
+
+private:
+    uint32_t read(uint32_t reg) const;
+    void write(uint32_t reg, uint32_t v);
+    bool send(uint32_t apic_id, uint32_t icr_low);
+
+    bool x2apic_ = false;
+    uint64_t base_ = 0;
+};
+
+}  // namespace baton

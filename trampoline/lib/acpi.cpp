@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "acpi.h"
+
+#include "zero_page.h"  // load_le/store_le
+
+namespace baton {
+
+namespace {
+
+constexpr size_t kRsdpV1Len = 20;
+constexpr size_t kRsdpV2Len = 36;
+constexpr size_t kSdtHeaderLen = 36;
+constexpr size_t kMadtFixedLen = kSdtHeaderLen + 8;
+constexpr uint8_t kMadtLapic = 0;
+constexpr uint8_t kMadtX2apic = 9;
+constexpr size_t kMaxIds = 64;
+
+Error acpi_error() { return Error{Errc::acpi, {}}; }
+
+bool sig_is(const uint8_t* p, const char* sig, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != uint8_t(sig[i]))
+            return false;
+    return true;
+}
+
+// A whole SDT (header + body) if readable and its checksum holds.
+const uint8_t* read_sdt(PhysAddr at, uint32_t* len_out)
+{
+    const uint8_t* h = phys_bytes(at, kSdtHeaderLen);
+    if (!h)
+        return nullptr;
+    const uint32_t len = uint32_t(load_le(h + 4, 4));
+    if (len < kSdtHeaderLen || len > 1 * MiB)
+        return nullptr;
+    const uint8_t* t = phys_bytes(at, len);
+    if (!t || acpi_checksum(t, len) != 0)
+        return nullptr;
+    *len_out = len;
+    return t;
+}
+
+bool listed(const uint32_t* ids, size_t n, uint32_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+}  // namespace
+
+uint8_t acpi_checksum(const uint8_t* p, size_t len)
+{
+    uint8_t sum = 0;
+    for (size_t i = 0; i < len; i++)
+        sum = uint8_t(sum + p[i]);
+    return sum;
+}
+
+Result<PhysAddr> find_rsdp()
+{
+    auto scan = [](uint64_t from, uint64_t len) -> uint64_t {
+        const uint8_t* area = phys_bytes(PhysAddr(from), len);
+        if (!area)
+            return 0;
+        for (uint64_t off = 0; off + kRsdpV1Len <= len; off += 16)
+            if (sig_is(area + off, "RSD PTR ", 8) && acpi_checksum(area + off, kRsdpV1Len) == 0)
+                return from + off;
+        return 0;
+    };
+    const uint8_t* bda = phys_bytes(PhysAddr(0x40e), 2);
+    if (bda) {
+        const uint64_t ebda = load_le(bda, 2) << 4;
+        if (ebda >= 0x80000 && ebda < 0xa0000)
+            if (uint64_t at = scan(ebda, 1024))
+                return PhysAddr(at);
+    }
+    if (uint64_t at = scan(0xe0000, 0x20000))
+        return PhysAddr(at);
+    Error e = acpi_error();
+    e.msg << "no ACPI RSDP found in the EBDA or 0xe0000-0xfffff";
+    return e;
+}
+
+namespace {
+
+// The root table's entries, as (base, count, pointer size).
+struct RootTable {
+    const uint8_t* table;
+    uint32_t len;
+    size_t ptr_size;
+};
+
+Result<RootTable> read_root(PhysAddr rsdp_at)
+{
+    const uint8_t* rsdp = phys_bytes(rsdp_at, kRsdpV1Len);
+    if (!rsdp || !sig_is(rsdp, "RSD PTR ", 8) || acpi_checksum(rsdp, kRsdpV1Len) != 0) {
+        Error e = acpi_error();
+        e.msg << "no valid RSDP at " << Hex{rsdp_at.value()};
+        return e;
+    }
+    uint64_t root_at = load_le(rsdp + 16, 4);
+    size_t ptr_size = 4;
+    if (rsdp[15] >= 2) {
+        rsdp = phys_bytes(rsdp_at, kRsdpV2Len);
+        if (!rsdp || acpi_checksum(rsdp, kRsdpV2Len) != 0) {
+            Error e = acpi_error();
+            e.msg << "ACPI 2.0 RSDP at " << Hex{rsdp_at.value()} << " fails its checksum";
+            return e;
+        }
+        if (uint64_t x = load_le(rsdp + 24, 8)) {
+            root_at = x;
+            ptr_size = 8;
+        }
+    }
+    RootTable r{nullptr, 0, ptr_size};
+    r.table = read_sdt(PhysAddr(root_at), &r.len);
+    if (!r.table || !sig_is(r.table, ptr_size == 8 ? "XSDT" : "RSDT", 4)) {
+        Error e = acpi_error();
+        e.msg << "ACPI root table at " << Hex{root_at} << " is unreadable or corrupt";
+        return e;
+    }
+    return r;
+}
+
+}  // namespace
+
+Result<uint16_t> find_pm_timer_port(PhysAddr rsdp_at)
+{
+    RootTable root = BATON_TRY(read_root(rsdp_at));
+    const size_t n = (root.len - kSdtHeaderLen) / root.ptr_size;
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t at = load_le(root.table + kSdtHeaderLen + i * root.ptr_size, root.ptr_size);
+        uint32_t len = 0;
+        const uint8_t* t = read_sdt(PhysAddr(at), &len);
+        constexpr size_t kPmTmrBlk = 76;
+        if (t && sig_is(t, "FACP", 4) && len >= kPmTmrBlk + 4)
+            return uint16_t(load_le(t + kPmTmrBlk, 4));
+    }
+    return uint16_t(0);
+}
+
+Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, size_t n,
+                                        const AcpiOutput& out)
+{
+    const RootTable rt = BATON_TRY(read_root(rsdp_at));
+    const uint8_t* root = rt.table;
+    const uint32_t root_len = rt.len;
+    const size_t ptr_size = rt.ptr_size;
+    const uint8_t* rsdp = phys_bytes(rsdp_at, kRsdpV1Len);
+    const size_t rsdp_len = rsdp[15] >= 2 ? kRsdpV2Len : kRsdpV1Len;
+    rsdp = phys_bytes(rsdp_at, rsdp_len);
+
+    // Find the MADT among the root's entries.
+    const size_t nentries = (root_len - kSdtHeaderLen) / ptr_size;
+    size_t madt_index = SIZE_MAX;
+    const uint8_t* madt = nullptr;
+    uint32_t madt_len = 0;
+    for (size_t i = 0; i < nentries; i++) {
+        const uint64_t at = load_le(root + kSdtHeaderLen + i * ptr_size, ptr_size);
+        uint32_t len = 0;
+        const uint8_t* t = read_sdt(PhysAddr(at), &len);
+        if (t && sig_is(t, "APIC", 4)) {
+            madt_index = i;
+            madt = t;
+            madt_len = len;
+            break;
+        }
+    }
+    if (!madt || madt_len < kMadtFixedLen) {
+        Error e = acpi_error();
+        e.msg << "the firmware has no usable MADT";
+        return e;
+    }
+
+    // Layout in the output: RSDP | root | MADT, each 16-byte aligned.
+    const size_t root_off = (rsdp_len + 15) & ~size_t(15);
+    const size_t madt_off = (root_off + root_len + 15) & ~size_t(15);
+    if (madt_off + madt_len > out.cap) {
+        Error e = acpi_error();
+        e.msg << "B's ACPI tables need " << Dec{madt_off + madt_len} << " bytes, have "
+              << Dec{out.cap};
+        return e;
+    }
+    memset(out.buf, 0, madt_off + madt_len);
+
+    // MADT: fixed part, then every entry except other kernels' CPUs.
+    uint8_t* m = out.buf + madt_off;
+    memcpy(m, madt, kMadtFixedLen);
+    size_t mlen = kMadtFixedLen;
+    AcpiResult res{};
+    bool found[kMaxIds] = {};
+    for (size_t off = kMadtFixedLen; off + 2 <= madt_len;) {
+        const uint8_t type = madt[off], len = madt[off + 1];
+        if (len < 2 || off + len > madt_len) {
+            Error e = acpi_error();
+            e.msg << "MADT entry at offset " << Dec{off} << " has a bad length";
+            return e;
+        }
+        bool keep = true;
+        uint32_t id = UINT32_MAX;
+        if (type == kMadtLapic && len >= 8)
+            id = madt[off + 3];
+        else if (type == kMadtX2apic && len >= 16)
+            id = uint32_t(load_le(madt + off + 4, 4));
+        if (id != UINT32_MAX) {
+            keep = listed(ids, n, id);
+            if (keep) {
+                res.kept_cpus++;
+                for (size_t i = 0; i < n && i < kMaxIds; i++)
+                    if (ids[i] == id)
+                        found[i] = true;
+            } else {
+                res.dropped_cpus++;
+            }
+        }
+        if (keep) {
+            memcpy(m + mlen, madt + off, len);
+            mlen += len;
+        }
+        off += len;
+    }
+    for (size_t i = 0; i < n && i < kMaxIds; i++)
+        if (!found[i]) {
+            Error e = acpi_error();
+            e.msg << "APIC ID " << Dec{ids[i]} << " is not a CPU of this machine (not in the MADT)";
+            return e;
+        }
+    store_le(m + 4, 4, mlen);
+    m[9] = 0;
+    m[9] = uint8_t(-acpi_checksum(m, mlen));
+
+    // Root: same entries, the MADT pointer replaced.
+    uint8_t* r = out.buf + root_off;
+    memcpy(r, root, root_len);
+    store_le(r + kSdtHeaderLen + madt_index * ptr_size, ptr_size, out.phys.value() + madt_off);
+    r[9] = 0;
+    r[9] = uint8_t(-acpi_checksum(r, root_len));
+
+    // RSDP pointing at the new root.
+    uint8_t* p = out.buf;
+    memcpy(p, rsdp, rsdp_len);
+    if (ptr_size == 8) {
+        store_le(p + 24, 8, out.phys.value() + root_off);
+        store_le(p + 16, 4, 0);  // no way back to the unfiltered RSDT (acpi=rsdt)
+    }
+    else
+        store_le(p + 16, 4, out.phys.value() + root_off);
+    p[8] = 0;
+    p[8] = uint8_t(-acpi_checksum(p, kRsdpV1Len));
+    if (rsdp_len == kRsdpV2Len) {
+        p[32] = 0;
+        p[32] = uint8_t(-acpi_checksum(p, kRsdpV2Len));
+    }
+
+    res.rsdp = out.phys;
+    res.bytes = madt_off + mlen;
+    return res;
+}
+
+}  // namespace baton

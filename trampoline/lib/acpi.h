@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+// B's private ACPI root: a copy of the firmware's RSDP and RSDT/XSDT whose MADT lists only
+// B's CPUs, so B neither counts nor INIT-SIPIs A's CPUs.  Every other table is shared as is.
+#pragma once
+
+#include "phys.h"
+
+namespace baton {
+
+// Physical memory access, provided by the world the code runs in (identity map in the
+// trampoline, buffers in the host tests).  nullptr if [addr, addr + len) is not readable.
+const uint8_t* phys_bytes(PhysAddr addr, size_t len);
+
+// Finds the RSDP the way a BIOS OS does: EBDA first KiB, then 0xe0000-0xfffff.
+Result<PhysAddr> find_rsdp();
+
+struct AcpiOutput {
+    uint8_t* buf;   // where the new tables are written
+    PhysAddr phys;  // and where that buffer is in physical memory
+    size_t cap;
+};
+
+struct AcpiResult {
+    PhysAddr rsdp;      // for boot_params.acpi_rsdp_addr
+    size_t bytes;       // used in the output buffer
+    uint32_t kept_cpus; // LAPIC/x2APIC entries left in the MADT
+    uint32_t dropped_cpus;
+};
+
+// Builds B's root: new RSDP + RSDT/XSDT + filtered MADT in `out`.  Refuses a firmware
+// without MADT and a plan CPU the MADT does not list.
+Result<AcpiResult> build_partition_acpi(PhysAddr firmware_rsdp, const uint32_t* apic_ids,
+                                        size_t n, const AcpiOutput& out);
+
+// The ACPI PM timer's I/O port from the FADT (0 if there is none).  Read-only for us: a
+// clock both kernels can read without disturbing the other.
+Result<uint16_t> find_pm_timer_port(PhysAddr firmware_rsdp);
+
+uint8_t acpi_checksum(const uint8_t* p, size_t len);
+
+}  // namespace baton

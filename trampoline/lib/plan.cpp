@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "plan.h"
+
+namespace baton {
+
+namespace {
+
+Error plan_error(Str key, Str what, Str value = Str())
+{
+    Error e{Errc::plan, {}};
+    e.msg << "plan: " << key;
+    if (!value.empty())
+        e.msg << "=" << value;
+    e.msg << ": " << what;
+    return e;
+}
+
+constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+Result<uint32_t> parse_u32(Str key, Str s, uint32_t max)
+{
+    const char last = s.len ? s[s.len - 1] : 0;
+    const bool suffixed = last == 'K' || last == 'k' || last == 'M' || last == 'm' ||
+                          last == 'G' || last == 'g';
+    auto v = parse_size(s);
+    if (!v.ok() || v.value() > max || suffixed)
+        return plan_error(key, "not a number in range", s);
+    return uint32_t(v.value());
+}
+
+}  // namespace
+
+Result<uint64_t> parse_size(Str s)
+{
+    Error bad{Errc::plan, {}};
+    bad.msg << "bad number '" << s << "'";
+    if (s.empty())
+        return bad;
+    uint64_t mult = 1;
+    switch (s[s.len - 1]) {
+    case 'K': case 'k': mult = KiB; break;
+    case 'M': case 'm': mult = MiB; break;
+    case 'G': case 'g': mult = GiB; break;
+    default: break;
+    }
+    if (mult != 1)
+        s = s.sub(0, s.len - 1);
+    unsigned base = 10;
+    if (s.starts_with("0x") || s.starts_with("0X")) {
+        base = 16;
+        s = s.sub(2);
+    }
+    if (s.empty())
+        return bad;
+    uint64_t v = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s[i];
+        unsigned d;
+        if (c >= '0' && c <= '9')
+            d = unsigned(c - '0');
+        else if (base == 16 && c >= 'a' && c <= 'f')
+            d = unsigned(c - 'a' + 10);
+        else if (base == 16 && c >= 'A' && c <= 'F')
+            d = unsigned(c - 'A' + 10);
+        else
+            return bad;
+        if (v > (UINT64_MAX - d) / base)
+            return bad;
+        v = v * base + d;
+    }
+    if (v > UINT64_MAX / mult)
+        return bad;
+    return v * mult;
+}
+
+Result<Digest> parse_digest(Str hex)
+{
+    Digest d{};
+    Error bad{Errc::plan, {}};
+    bad.msg << "sha256 must be 64 hex digits, got '" << hex << "'";
+    if (hex.len != 64)
+        return bad;
+    for (size_t i = 0; i < 64; i++) {
+        char c = hex[i];
+        unsigned n;
+        if (c >= '0' && c <= '9')
+            n = unsigned(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            n = unsigned(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            n = unsigned(c - 'A' + 10);
+        else
+            return bad;
+        d.bytes[i / 2] = uint8_t(d.bytes[i / 2] | (i % 2 ? n : n << 4));
+    }
+    return d;
+}
+
+Result<Plan> parse_plan(Str text)
+{
+    Plan plan;
+    bool seen_partition = false, seen_cpus = false, seen_low = false, seen_console = false,
+         seen_tsc = false;
+
+    size_t i = 0;
+    while (i < text.len) {
+        while (i < text.len && is_space(text[i]))
+            i++;
+        if (i == text.len)
+            break;
+        size_t start = i;
+        while (i < text.len && !is_space(text[i]))
+            i++;
+        const Str tok = text.sub(start, i - start);
+        const size_t eq = tok.find('=');
+        if (eq == SIZE_MAX || eq == 0)
+            return plan_error(tok, "expected key=value");
+        const Str key = tok.sub(0, eq), val = tok.sub(eq + 1);
+        if (val.empty())
+            return plan_error(key, "empty value");
+
+        auto once = [&](bool& seen) -> bool {
+            if (seen)
+                return false;
+            seen = true;
+            return true;
+        };
+
+        if (key == "partition" || key == "low") {
+            if (!once(key == "low" ? seen_low : seen_partition))
+                return plan_error(key, "given twice");
+            const size_t plus = val.find('+');
+            if (plus == SIZE_MAX)
+                return plan_error(key, "expected BASE+SIZE", val);
+            auto base = parse_size(val.sub(0, plus));
+            auto size = parse_size(val.sub(plus + 1));
+            if (!base.ok())
+                return plan_error(key, base.error().msg.str(), val);
+            if (!size.ok())
+                return plan_error(key, size.error().msg.str(), val);
+            const PhysRange r(PhysAddr(base.value()), size.value());
+            if (r.wraps())
+                return plan_error(key, "range wraps past 2^64", val);
+            if (key == "low") {
+                if (r.size() < 24 * KiB || r.end() > 1 * MiB || !r.base().aligned(kPageSize) ||
+                    (r.size() % kPageSize))
+                    return plan_error(key, "needs >= 24K of whole pages below 1 MiB", val);
+                plan.low = r;
+            } else {
+                if (!r.base().aligned(2 * MiB) || r.size() % (2 * MiB))
+                    return plan_error(key, "base and size must be 2 MiB aligned", val);
+                if (r.size() < kMinPartition)
+                    return plan_error(key, "smaller than the 32 MiB minimum", val);
+                if (r.begin() < 1 * MiB)
+                    return plan_error(key, "must start above 1 MiB", val);
+                plan.partition = r;
+            }
+        } else if (key == "cpus") {
+            if (!once(seen_cpus))
+                return plan_error(key, "given twice");
+            size_t p = 0;
+            while (p <= val.len) {
+                size_t comma = val.find(',', p);
+                if (comma == SIZE_MAX)
+                    comma = val.len;
+                const Str item = val.sub(p, comma - p);
+                auto id = parse_u32(key, item, 0xfe);  // xAPIC IDs; 0xff is broadcast
+                if (!id.ok())
+                    return plan_error(key, "APIC IDs are numbers 0-254", val);
+                if (plan.owns_cpu(id.value()))
+                    return plan_error(key, "APIC ID listed twice", val);
+                if (plan.ncpus == BATON_MAX_CPUS)
+                    return plan_error(key, "more CPUs than the ledger holds", val);
+                plan.cpus[plan.ncpus++] = id.value();
+                p = comma + 1;
+            }
+        } else if (key == "console") {
+            if (!once(seen_console))
+                return plan_error(key, "given twice");
+            auto port = parse_u32(key, val, 0xffff);
+            if (!port.ok() || (port.value() != 0x3f8 && port.value() != 0x2f8 &&
+                               port.value() != 0x3e8 && port.value() != 0x2e8))
+                return plan_error(key, "not a legacy UART port (0x3f8 0x2f8 0x3e8 0x2e8)", val);
+            plan.console_port = uint16_t(port.value());
+        } else if (key == "tsc_khz") {
+            if (!once(seen_tsc))
+                return plan_error(key, "given twice");
+            auto khz = parse_u32(key, val, 100000000);
+            if (!khz.ok())
+                return khz.error();
+            plan.tsc_khz = khz.value();
+        } else if (key == "kernel.sha256" || key == "initrd.sha256") {
+            const bool k = key == "kernel.sha256";
+            if (!once(k ? plan.has_kernel_digest : plan.has_initrd_digest))
+                return plan_error(key, "given twice");
+            auto d = parse_digest(val);
+            if (!d.ok())
+                return plan_error(key, d.error().msg.str());
+            (k ? plan.kernel_digest : plan.initrd_digest) = d.value();
+        } else {
+            return plan_error(key, "unknown key");
+        }
+    }
+
+    if (!seen_partition)
+        return plan_error("partition", "missing (e.g. partition=0x40000000+512M)");
+    if (!seen_cpus)
+        return plan_error("cpus", "missing (APIC IDs of B's CPUs, e.g. cpus=0,1)");
+    if (plan.low.overlaps(plan.partition))
+        return plan_error("low", "overlaps the partition");
+    return plan;
+}
+
+}  // namespace baton

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+// The launch plan as the trampoline receives it on its command line, e.g.
+//   partition=0x40000000+512M cpus=0,1 kernel.sha256=<64 hex> initrd.sha256=<64 hex>
+// Produced by `baton plan` (or a person, for the standalone boot); parsed here.
+#pragma once
+
+#include "phys.h"
+#include "../../include/baton/ledger.h"
+
+namespace baton {
+
+struct Digest {
+    uint8_t bytes[32];
+};
+
+struct Plan {
+    PhysRange partition;  // B's memory; the first BATON_RESIDENT_SIZE bytes are the trampoline's
+    PhysRange low{PhysAddr(BATON_B_LOW_RAM_BASE), BATON_B_LOW_RAM_SIZE};
+    uint32_t cpus[BATON_MAX_CPUS] = {};  // B's CPUs by APIC ID
+    size_t ncpus = 0;
+    uint16_t console_port = 0x2f8;  // B's UART: the trampoline reports there
+    bool has_kernel_digest = false;
+    Digest kernel_digest{};
+    bool has_initrd_digest = false;
+    Digest initrd_digest{};
+    uint32_t tsc_khz = 0;
+
+    [[nodiscard]] bool owns_cpu(uint32_t apic_id) const
+    {
+        for (size_t i = 0; i < ncpus; i++)
+            if (cpus[i] == apic_id)
+                return true;
+        return false;
+    }
+    // The part of the partition that B gets as RAM.
+    [[nodiscard]] PhysRange b_ram() const
+    {
+        return PhysRange(PhysAddr(partition.begin() + BATON_RESIDENT_SIZE),
+                         partition.size() - BATON_RESIDENT_SIZE);
+    }
+    [[nodiscard]] PhysRange resident() const
+    {
+        return PhysRange(partition.base(), BATON_RESIDENT_SIZE);
+    }
+};
+
+// Smallest partition that can be planned at all (resident part + room for a kernel).
+inline constexpr uint64_t kMinPartition = 32 * MiB;
+
+Result<Plan> parse_plan(Str text);
+
+// Number parsing shared with the CLI: decimal or 0x hex, optional K/M/G suffix.
+Result<uint64_t> parse_size(Str s);
+Result<Digest> parse_digest(Str hex);
+
+}  // namespace baton

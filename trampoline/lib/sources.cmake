@@ -1,0 +1,9 @@
+# The trampoline's pure logic: compiled freestanding into the trampoline and hosted into the
+# host tests and the CLI.  No hardware access in here.
+set(BATON_LIB_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/e820.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/plan.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sha256.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/zero_page.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/placement.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/acpi.cpp)

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+// Limbo: where a CPU waits while no kernel owns it.  It runs with interrupts off and its
+// local APIC as INIT left it (software-disabled: only NMI, INIT and SIPI reach it), halts,
+// and lives in the resident region that B's e820 marks reserved, so B cannot overwrite it.
+#include "arch/x86_defs.h"
+#include "hw/cpu.h"
+#include "trampoline.h"
+
+extern "C" {
+void limbo_nmi_entry();
+void limbo_fault_entry();
+}
+
+namespace baton {
+
+namespace {
+
+struct IdtGate {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type_attr;
+    uint16_t offset_mid;
+    uint32_t offset_high;
+    uint32_t reserved;
+};
+static_assert(sizeof(IdtGate) == 16, "long-mode IDT gate");
+
+constexpr uint8_t kInterruptGate = 0x8e;  // present, DPL 0, 64-bit interrupt gate
+constexpr int kNmiVector = 2;
+
+alignas(16) IdtGate limbo_idt[256];
+
+IdtGate gate(void (*fn)())
+{
+    const uint64_t a = reinterpret_cast<uint64_t>(fn);
+    return IdtGate{uint16_t(a), SEL_CODE64, 0, kInterruptGate, uint16_t(a >> 16),
+                   uint32_t(a >> 32), 0};
+}
+
+uint32_t initial_apic_id()
+{
+    uint32_t a = 1, b, c = 0, d;
+    asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    return b >> 24;
+}
+
+[[noreturn]] void park()
+{
+    const cpu::DescriptorPointer idtr{sizeof(limbo_idt) - 1,
+                                      reinterpret_cast<uint64_t>(&limbo_idt[0])};
+    cpu::load_idt(idtr);
+    for (;;)
+        cpu::halt();  // IF=0: only an NMI (returns here), INIT or SIPI ends this
+}
+
+}  // namespace
+
+void build_limbo_idt()
+{
+    for (int v = 0; v < 256; v++)
+        limbo_idt[v] = gate(v == kNmiVector ? limbo_nmi_entry : limbo_fault_entry);
+}
+
+// First C++ on a freshly woken AP (from ap_start64).
+extern "C" [[noreturn]] void ap_main()
+{
+    const uint32_t id = initial_apic_id();
+    baton_ledger& l = ledger();
+    for (uint32_t i = 0; i < l.ncpus && i < BATON_MAX_CPUS; i++) {
+        baton_cpu_slot& s = l.cpus[i];
+        if (s.apic_id == id && s.state == BATON_CPU_SIPI_SENT) {
+            s.checkin_tsc = cpu::rdtsc();
+            cpu::barrier();
+            s.state = BATON_CPU_LIMBO;
+            cpu::barrier();
+            break;
+        }
+    }
+    park();
+}
+
+}  // namespace baton

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+// The trampoline's own pieces, as the boot CPU uses them in order: report, wake APs into
+// limbo, build B's boot data, enter B.
+#pragma once
+
+#include "../include/baton/ledger.h"
+#include "hw/lapic.h"
+#include "hw/pm_timer.h"
+#include "lib/plan.h"
+
+namespace baton {
+
+baton_ledger& ledger();
+
+// Marks the ledger failed, says why on the console, stops this CPU.  Before the jump into B
+// nothing has been touched that A or a retry depends on.
+[[noreturn]] void refuse(const Error& e);
+
+// limbo.cpp: the IDT every parked CPU uses (an NMI only ends HLT); built once.
+void build_limbo_idt();
+
+// ap_wakeup.cpp: INIT-SIPI-SIPI `apic_id` into the 16-bit stub; returns when it checked in.
+Status wake_into_limbo(LocalApic& apic, const PmTimer& clock, uint32_t apic_id,
+                       baton_cpu_slot& slot, size_t stack_index);
+
+// enter_b.cpp
+[[noreturn]] void enter_b(PhysAddr entry64, PhysAddr zero_page);
+
+}  // namespace baton
