@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ledger as kernel A sees it: a page in the low window that A's command line reserves
+ * (memmap=64K$0x20000), mapped write-back.  A never allocates there, B's e820 marks it
+ * reserved, so both kernels and the trampoline can use it as shared control memory.
+ */
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include "baton.h"
+
+static struct baton_ledger *ledger;
+
+bool baton_low_window_reserved(void)
+{
+	return region_intersects(BATON_LOW_WINDOW_BASE, BATON_LOW_WINDOW_SIZE,
+				 IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) == REGION_DISJOINT;
+}
+
+int baton_ledger_map(void)
+{
+	if (!baton_low_window_reserved()) {
+		pr_err("baton: low window %#llx-%#llx is A's RAM: boot A with memmap=64K$0x20000\n",
+		       BATON_LOW_WINDOW_BASE, BATON_LOW_WINDOW_BASE + BATON_LOW_WINDOW_SIZE - 1);
+		return -EADDRNOTAVAIL;
+	}
+	ledger = memremap(BATON_LEDGER_PHYS, BATON_LEDGER_SIZE, MEMREMAP_WB);
+	if (!ledger)
+		return -ENOMEM;
+	return 0;
+}
+
+void baton_ledger_unmap(void)
+{
+	if (ledger)
+		memunmap(ledger);
+	ledger = NULL;
+}
+
+struct baton_ledger *baton_ledger(void)
+{
+	return ledger;
+}
+
+const char *baton_state_name(u32 state)
+{
+	switch (state) {
+	case BATON_STATE_EMPTY: return "empty";
+	case BATON_STATE_LOADED: return "loaded";
+	case BATON_STATE_LAUNCHED: return "launched";
+	case BATON_STATE_B_BOOTING: return "b-booting";
+	case BATON_STATE_B_RUNNING: return "b-running";
+	case BATON_STATE_FAILED: return "failed";
+	}
+	return "unknown";
+}
