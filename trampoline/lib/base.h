@@ -6,12 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if __STDC_HOSTED__
+#include <string.h>
+#else
 extern "C" {
 void* memcpy(void* dst, const void* src, size_t n);
 void* memmove(void* dst, const void* src, size_t n);
 void* memset(void* dst, int c, size_t n);
 int memcmp(const void* a, const void* b, size_t n);
 }
+#endif
 
 namespace baton {
 

@@ -9,7 +9,9 @@ Error plan_error(Str key, Str what, Str value = Str())
 {
     Error e{Errc::plan, {}};
     e.msg << "plan: " << key;
-    if (!value.empty())
+    if (value.len > 48)
+        e.msg << "=" << value.sub(0, 40) << "...";
+    else if (!value.empty())
         e.msg << "=" << value;
     e.msg << ": " << what;
     return e;

@@ -1,0 +1,37 @@
+# baton: the two commands are `make demo` and `make test`.  This file only orders the steps:
+# Debian packages -> kernel A (Debian's .deb) and B (linux-source-6.12 + kernel/) -> CMake
+# (trampoline, baton.ko, initramfs, host tests) -> CTest / the demo.  Everything lands under
+# build/ and is incremental (ccache for the kernel and CMake).
+BUILD      := $(CURDIR)/build
+CMAKE_DIR  := $(BUILD)/cmake
+export CCACHE_DIR ?= $(BUILD)/ccache
+
+.PHONY: all deps kernels cmake test demo bench clean help
+
+all: cmake
+
+help:
+	@echo "make demo   build everything, boot the VM, show the standalone boot of B"
+	@echo "make test   build everything, run host tests, build checks and QEMU scenarios"
+	@echo "make clean  remove build/ (keeps nothing)"
+
+deps:
+	@scripts/install-deps.sh
+
+kernels: deps
+	@kernel/fetch-a.sh $(BUILD)
+	@kernel/build-b.sh $(BUILD)
+
+cmake: kernels
+	@cmake -S . -B $(CMAKE_DIR) -G Ninja -DBATON_BUILD_ROOT=$(BUILD) \
+		-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache >/dev/null
+	@cmake --build $(CMAKE_DIR)
+
+test: cmake
+	@cd $(CMAKE_DIR) && ctest --output-on-failure -j2
+
+demo: cmake
+	@python3 qemu/demo.py
+
+clean:
+	rm -rf $(BUILD)

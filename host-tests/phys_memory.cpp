@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "phys_memory.h"
+
+#include <stdexcept>
+
+#include "lib/acpi.h"
+
+namespace baton::test {
+
+namespace {
+PhysMemory* g_current = nullptr;
+}
+
+PhysMemory::PhysMemory()
+{
+    if (g_current)
+        throw std::logic_error("one PhysMemory at a time");
+    g_current = this;
+}
+
+PhysMemory::~PhysMemory() { g_current = nullptr; }
+
+uint8_t* PhysMemory::map(uint64_t phys, std::vector<uint8_t> bytes)
+{
+    regions_.push_back({phys, std::move(bytes)});
+    return regions_.back().bytes.data();
+}
+
+const uint8_t* PhysMemory::find(uint64_t phys, size_t len) const
+{
+    for (const Region& r : regions_)
+        if (phys >= r.phys && phys - r.phys <= r.bytes.size() &&
+            len <= r.bytes.size() - (phys - r.phys))
+            return r.bytes.data() + (phys - r.phys);
+    return nullptr;
+}
+
+}  // namespace baton::test
+
+namespace baton {
+
+const uint8_t* phys_bytes(PhysAddr addr, size_t len)
+{
+    return test::g_current ? test::g_current->find(addr.value(), len) : nullptr;
+}
+
+}  // namespace baton

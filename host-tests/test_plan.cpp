@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+// The plan parser: good plans parse, every malformed one is refused with a message naming it.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "lib/plan.h"
+
+using namespace baton;
+
+namespace {
+
+Plan ok(const std::string& s)
+{
+    auto r = parse_plan(Str(s.data(), s.size()));
+    INFO(s << " -> " << (r.ok() ? "" : r.error().msg.c_str()));
+    REQUIRE(r.ok());
+    return r.value();
+}
+
+std::string refused(const std::string& s)
+{
+    auto r = parse_plan(Str(s.data(), s.size()));
+    INFO(s);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == Errc::plan);
+    return r.error().msg.c_str();
+}
+
+const std::string kDigest(64, 'a');
+
+}  // namespace
+
+TEST_CASE("plan: the reference plan")
+{
+    Plan p = ok("partition=0x40000000+512M cpus=2,3");
+    CHECK(p.partition.begin() == 0x40000000);
+    CHECK(p.partition.size() == 512 * MiB);
+    CHECK(p.ncpus == 2);
+    CHECK(p.cpus[0] == 2);
+    CHECK(p.cpus[1] == 3);
+    CHECK(p.low.begin() == BATON_B_LOW_RAM_BASE);
+    CHECK(p.low.size() == BATON_B_LOW_RAM_SIZE);
+    CHECK(p.console_port == 0x2f8);
+    CHECK_FALSE(p.has_kernel_digest);
+    CHECK(p.b_ram().begin() == 0x40200000);
+    CHECK(p.b_ram().end() == 0x60000000);
+    CHECK(p.resident().end() == 0x40200000);
+}
+
+TEST_CASE("plan: every key, extra blanks, decimal and suffixes")
+{
+    Plan p = ok("  partition=1G+1073741824\tcpus=1 low=0x30000+64K console=0x3e8 tsc_khz=2596096 "
+                "kernel.sha256=" + kDigest + " initrd.sha256=" + std::string(64, 'F') + "\n");
+    CHECK(p.partition.begin() == 1 * GiB);
+    CHECK(p.partition.size() == 1 * GiB);
+    CHECK(p.low.begin() == 0x30000);
+    CHECK(p.low.size() == 64 * KiB);
+    CHECK(p.console_port == 0x3e8);
+    CHECK(p.tsc_khz == 2596096);
+    CHECK(p.has_kernel_digest);
+    CHECK(p.kernel_digest.bytes[0] == 0xaa);
+    CHECK(p.initrd_digest.bytes[31] == 0xff);
+}
+
+TEST_CASE("plan: malformed input is refused with a clear message")
+{
+    CHECK(refused("") == "plan: partition: missing (e.g. partition=0x40000000+512M)");
+    CHECK(refused("partition=0x40000000+512M") ==
+          "plan: cpus: missing (APIC IDs of B's CPUs, e.g. cpus=0,1)");
+    CHECK(refused("cpus=1 partition") == "plan: partition: expected key=value");
+    CHECK(refused("=5 cpus=1") == "plan: =5: expected key=value");
+    CHECK(refused("partition= cpus=1") == "plan: partition: empty value");
+    CHECK(refused("bogus=1 partition=1G+512M cpus=1") == "plan: bogus: unknown key");
+    CHECK(refused("partition=1G+512M partition=1G+512M cpus=1") == "plan: partition: given twice");
+    CHECK(refused("partition=1G cpus=1") == "plan: partition=1G: expected BASE+SIZE");
+    CHECK(refused("partition=1X+512M cpus=1") == "plan: partition=1X+512M: bad number '1X'");
+    CHECK(refused("partition=0x+512M cpus=1") == "plan: partition=0x+512M: bad number '0x'");
+    CHECK(refused("partition=1G+99999999999999999999 cpus=1") ==
+          "plan: partition=1G+99999999999999999999: bad number '99999999999999999999'");
+    CHECK(refused("partition=0xfffffffffe000000+64M cpus=1") ==
+          "plan: partition=0xfffffffffe000000+64M: range wraps past 2^64");
+    CHECK(refused("partition=0x40100000+512M cpus=1") ==
+          "plan: partition=0x40100000+512M: base and size must be 2 MiB aligned");
+    CHECK(refused("partition=1G+16M cpus=1") ==
+          "plan: partition=1G+16M: smaller than the 32 MiB minimum");
+    CHECK(refused("partition=0+64M cpus=1") == "plan: partition=0+64M: must start above 1 MiB");
+    CHECK(refused("partition=1G+512M cpus=") == "plan: cpus: empty value");
+    CHECK(refused("partition=1G+512M cpus=1,,2") == "plan: cpus=1,,2: APIC IDs are numbers 0-254");
+    CHECK(refused("partition=1G+512M cpus=1,") == "plan: cpus=1,: APIC IDs are numbers 0-254");
+    CHECK(refused("partition=1G+512M cpus=255") == "plan: cpus=255: APIC IDs are numbers 0-254");
+    CHECK(refused("partition=1G+512M cpus=1K") == "plan: cpus=1K: APIC IDs are numbers 0-254");
+    CHECK(refused("partition=1G+512M cpus=1,2,1") == "plan: cpus=1,2,1: APIC ID listed twice");
+    CHECK(refused("partition=1G+512M cpus=1 low=0x90000+0x80000") ==
+          "plan: low=0x90000+0x80000: needs >= 24K of whole pages below 1 MiB");
+    CHECK(refused("partition=1G+512M cpus=1 low=0x30000+16K") ==
+          "plan: low=0x30000+16K: needs >= 24K of whole pages below 1 MiB");
+    CHECK(refused("partition=1G+512M cpus=1 console=0x3f9") ==
+          "plan: console=0x3f9: not a legacy UART port (0x3f8 0x2f8 0x3e8 0x2e8)");
+    CHECK(refused("partition=1G+512M cpus=1 kernel.sha256=abc") ==
+          "plan: kernel.sha256: sha256 must be 64 hex digits, got 'abc'");
+    CHECK(refused("partition=1G+512M cpus=1 initrd.sha256=" + std::string(63, 'a') + "g") ==
+          "plan: initrd.sha256: sha256 must be 64 hex digits, got '" + std::string(63, 'a') +
+              "g'");
+    CHECK(refused("partition=1G+512M cpus=1 tsc_khz=-5") == "plan: tsc_khz=-5: not a number in range");
+}
+
+TEST_CASE("plan: more CPUs than the ledger holds")
+{
+    std::string cpus;
+    for (int i = 0; i <= int(BATON_MAX_CPUS); i++)
+        cpus += (i ? "," : "") + std::to_string(i);
+    CHECK(refused("partition=1G+512M cpus=" + cpus).find("more CPUs than the ledger holds") !=
+          std::string::npos);
+}
+
+TEST_CASE("plan: parse_size")
+{
+    CHECK(parse_size("0x10").value() == 16);
+    CHECK(parse_size("10k").value() == 10 * KiB);
+    CHECK(parse_size("3G").value() == 3 * GiB);
+    CHECK(parse_size("18446744073709551615").value() == UINT64_MAX);
+    CHECK_FALSE(parse_size("18446744073709551616").ok());
+    CHECK_FALSE(parse_size("17179869184G").ok());  // overflows after the multiplier
+    CHECK_FALSE(parse_size("").ok());
+    CHECK_FALSE(parse_size("M").ok());
+}

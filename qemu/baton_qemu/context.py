@@ -1,0 +1,79 @@
+"""What a scenario gets: paths to the built pieces, its run directory, its report."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import time
+from pathlib import Path
+
+from .machine import Machine, MachineSpec
+from .report import Report
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclasses.dataclass
+class Artifacts:
+    build: Path
+
+    @property
+    def cmake(self) -> Path:
+        return self.build / "cmake"
+
+    @property
+    def trampoline(self) -> Path:
+        return self.cmake / "trampoline" / "trampoline.elf"
+
+    @property
+    def b_bzimage(self) -> Path:
+        return self.build / "kernel-b" / "bzImage"
+
+    @property
+    def b_initramfs(self) -> Path:
+        return self.cmake / "initramfs-b.cpio.gz"
+
+    @property
+    def a_vmlinuz(self) -> Path:
+        return self.build / "kernel-a" / "vmlinuz"
+
+    @property
+    def a_initramfs(self) -> Path:
+        return self.cmake / "initramfs-a.cpio.gz"
+
+    def check(self) -> None:
+        for p in (self.trampoline, self.b_bzimage, self.b_initramfs, self.a_vmlinuz,
+                  self.a_initramfs):
+            if not p.exists():
+                raise FileNotFoundError(f"{p} is missing: run `make` first")
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# Kernel A's command line: standard parameters only (README explains each).
+A_CMDLINE = ("console=ttyS0,115200 crashkernel=512M@1G memmap=64K$0x20000 "
+             "no_ipi_broadcast=1 nox2apic panic=0")
+A_PARTITION = "0x40000000+512M"   # = crashkernel=512M@1G
+
+
+class Context:
+    def __init__(self, name: str, vcpus: int = 4, ram_mib: int = 2048, gdb: bool = False):
+        build = Path(os.environ.get("BATON_BUILD", REPO / "build")).resolve()
+        self.name = name
+        self.art = Artifacts(build)
+        self.run_dir = build / "runs" / name
+        self.report = Report(name, build / "reports", self.run_dir)
+        self.vcpus = vcpus
+        self.ram_mib = ram_mib
+        self.gdb = gdb
+        self.t0 = time.monotonic()
+
+    def step(self, text: str) -> None:
+        print(f"[{time.monotonic() - self.t0:7.1f}s] {self.name}: {text}", flush=True)
+
+    def machine(self, spec: MachineSpec, sub: str = "") -> Machine:
+        run_dir = self.run_dir / sub if sub else self.run_dir
+        return Machine(dataclasses.replace(spec, vcpus=self.vcpus, ram_mib=self.ram_mib,
+                                           gdb=self.gdb), run_dir, log=self.step)

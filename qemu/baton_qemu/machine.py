@@ -1,0 +1,96 @@
+"""The reference machine as data, and a running QEMU built from it.
+
+The command line is fixed by the dataclass and printed before the run; both UARTs are unix
+sockets whose complete output QEMU itself writes to a log file (chardev logfile=), so nothing
+is lost before the driver connects and a person can attach with socat while it runs.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import shlex
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from .serial import SerialPort
+
+
+@dataclasses.dataclass(frozen=True)
+class MachineSpec:
+    kernel: Path                      # -kernel: the trampoline (multiboot) or a bzImage
+    append: str = ""
+    initrd: str = ""                  # -initrd: for multiboot, "mod args,,with,,commas,mod2"
+    vcpus: int = 4
+    ram_mib: int = 2048
+    gdb: bool = False                 # -s -S: gdbstub on :1234, CPUs stopped at reset
+    extra: tuple[str, ...] = ()
+
+    def command(self, run_dir: Path) -> list[str]:
+        cmd = ["qemu-system-x86_64", "-M", "pc", "-accel", "tcg,thread=multi",
+               "-cpu", "qemu64", "-smp", str(self.vcpus), "-m", str(self.ram_mib),
+               "-display", "none", "-monitor", "none", "-no-reboot", "-nodefaults",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        for port in ("com1", "com2"):
+            cmd += ["-chardev", f"socket,id={port},path={run_dir / (port + '.sock')},"
+                                f"server=on,wait=off,logfile={run_dir / (port + '.log')}",
+                    "-serial", f"chardev:{port}"]
+        cmd += ["-kernel", str(self.kernel)]
+        if self.append:
+            cmd += ["-append", self.append]
+        if self.initrd:
+            cmd += ["-initrd", self.initrd]
+        if self.gdb:
+            cmd += ["-s", "-S"]
+        cmd += list(self.extra)
+        return cmd
+
+
+class Machine:
+    """A QEMU process; use as a context manager so it is always killed."""
+
+    def __init__(self, spec: MachineSpec, run_dir: Path, log=print):
+        self.spec = spec
+        self.run_dir = run_dir
+        self.log = log
+        self.proc: subprocess.Popen | None = None
+        self.com1: SerialPort | None = None
+        self.com2: SerialPort | None = None
+        self.started_at = 0.0
+
+    def __enter__(self) -> "Machine":
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        for name in ("com1.log", "com2.log", "com1.sock", "com2.sock"):
+            (self.run_dir / name).unlink(missing_ok=True)
+        cmd = self.spec.command(self.run_dir)
+        (self.run_dir / "qemu.cmdline").write_text(shlex.join(cmd) + "\n")
+        self.log(f"qemu: {shlex.join(cmd)}")
+        self.started_at = time.monotonic()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stdout=open(self.run_dir / "qemu.out", "w"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.com1 = SerialPort("COM1", self.run_dir / "com1.log", self.run_dir / "com1.sock", self)
+        self.com2 = SerialPort("COM2", self.run_dir / "com2.log", self.run_dir / "com2.sock", self)
+        return self
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def uptime(self) -> float:
+        return time.monotonic() - self.started_at
+
+    def stop(self) -> None:
+        for port in (self.com1, self.com2):
+            if port:
+                port.close()
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

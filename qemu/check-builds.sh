@@ -1,0 +1,28 @@
+#!/bin/bash
+# Checks what the builds promise, beyond "it compiled":
+# - B's .config has every line of kernel/config/b.config;
+# - baton.ko's vermagic is kernel A's release (the module really is for A);
+# - the trampoline is a 32-bit ELF container with the multiboot header in its first 8 KiB.
+#   qemu/check-builds.sh BUILD_ROOT CMAKE_BINARY_DIR
+set -euo pipefail
+root=$1; bin=$2; here=$(cd "$(dirname "$0")/.." && pwd)
+fail=0
+say() { echo "check-builds: $*"; }
+
+cfg=$root/kernel-b/obj/.config
+while read -r line; do
+	case "$line" in
+	CONFIG_*=*) grep -qxF "$line" "$cfg" || { say "B config lacks $line"; fail=1; } ;;
+	esac
+done < "$here/kernel/config/b.config"
+say "B $(cat "$root/kernel-b/version"): config fragment applied"
+
+abi=$(cut -d' ' -f1 "$root/kernel-a/abi")
+vermagic=$(modinfo -F vermagic "$bin/module/baton.ko" | cut -d' ' -f1)
+if [ "$vermagic" = "$abi" ]; then say "baton.ko vermagic $vermagic matches kernel A"; else say "baton.ko vermagic '$vermagic' != kernel A '$abi'"; fail=1; fi
+
+elf=$bin/trampoline/trampoline.elf
+if file "$elf" | grep -q "ELF 32-bit LSB executable, Intel 80386"; then say "trampoline is an ELF32 container"; else say "trampoline is not ELF32: $(file "$elf")"; fail=1; fi
+off=$(grep -obUaP '\x02\xb0\xad\x1b' "$elf" | head -1 | cut -d: -f1)
+if [ -n "$off" ] && [ "$off" -lt $((0x1000 + 8192)) ]; then say "multiboot header at file offset $off"; else say "multiboot header not in the first 8 KiB of the image"; fail=1; fi
+exit $fail

@@ -1,0 +1,87 @@
+"""The harness's own parsers, on saved and synthetic serial logs (no QEMU)."""
+import tempfile
+import threading
+import time
+import unittest
+from pathlib import Path
+
+from baton_qemu.serial import ScenarioError, SerialPort
+from scenarios.standalone_boot import parse_iomem_ram
+
+
+class FakeMachine:
+    def __init__(self, alive=True):
+        self._alive = alive
+
+    def alive(self):
+        return self._alive
+
+
+class ExpectTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.log = Path(self.dir.name) / "com2.log"
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def port(self, alive=True):
+        return SerialPort("COM2", self.log, Path(self.dir.name) / "none.sock", FakeMachine(alive))
+
+    def test_waits_for_output_that_arrives_later(self):
+        self.log.write_text("baton: trampoline dev on APIC ID 0\r\n")
+
+        def later():
+            time.sleep(0.3)
+            with self.log.open("a") as f:
+                f.write("baton: AP APIC ID 1 checked in, parked in limbo (slot 1)\r\n")
+        threading.Thread(target=later).start()
+        p = self.port()
+        p.expect(r"trampoline \S+ on APIC ID 0", 2)
+        m = p.expect(r"AP APIC ID (\d+) checked in", 2)
+        self.assertEqual(m.group(1), "1")
+
+    def test_consumed_output_does_not_match_twice(self):
+        self.log.write_text("BATON-B-READY\n")
+        p = self.port()
+        p.expect(r"^BATON-B-READY", 1)
+        with self.assertRaises(ScenarioError):
+            p.expect(r"^BATON-B-READY", 0.3)
+
+    def test_timeout_names_what_was_awaited_and_shows_the_tail(self):
+        self.log.write_text("[    2.2] Kernel panic - not syncing: No working init found.\n")
+        with self.assertRaises(ScenarioError) as e:
+            self.port().expect(r"^BATON-B-READY", 0.3, "B's shell")
+        self.assertIn("no \"B's shell\" within 0 s", str(e.exception))
+        self.assertIn("Kernel panic", str(e.exception))
+
+    def test_dead_qemu_fails_at_once(self):
+        self.log.write_text("")
+        t = time.monotonic()
+        with self.assertRaises(ScenarioError) as e:
+            self.port(alive=False).expect("anything", 30)
+        self.assertLess(time.monotonic() - t, 5)
+        self.assertIn("QEMU exited", str(e.exception))
+
+
+class IomemTest(unittest.TestCase):
+    SAVED = """00000000-00023fff : Reserved
+00024000-0002ffff : System RAM
+00030000-0009ffff : Reserved
+000f0000-401fffff : Reserved
+  40100000-40113fff : ACPI Tables
+40200000-5fffffff : System RAM
+  40400000-40bfffff : Kernel code
+60000000-7fffffff : Reserved
+"""
+
+    def test_top_level_system_ram_only(self):
+        self.assertEqual(parse_iomem_ram(self.SAVED),
+                         [(0x24000, 0x30000), (0x40200000, 0x60000000)])
+
+    def test_nested_system_ram_is_not_top_level(self):
+        self.assertEqual(parse_iomem_ram("  00100000-001fffff : System RAM\n"), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
