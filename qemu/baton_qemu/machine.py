@@ -58,6 +58,8 @@ class Machine:
         self.com1: SerialPort | None = None
         self.com2: SerialPort | None = None
         self.started_at = 0.0
+        # Under a debugger every wait is a person's: stretch the timeouts.
+        self.timeout_scale = 1000 if spec.gdb else 1
 
     def __enter__(self) -> "Machine":
         self.run_dir.mkdir(parents=True, exist_ok=True)
@@ -70,6 +72,8 @@ class Machine:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=open(self.run_dir / "qemu.out", "w"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
+        if self.spec.gdb:
+            self.log("qemu: waiting for gdb on :1234 -> gdb -x qemu/gdb/trampoline.gdb")
         self.com1 = SerialPort("COM1", self.run_dir / "com1.log", self.run_dir / "com1.sock", self)
         self.com2 = SerialPort("COM2", self.run_dir / "com2.log", self.run_dir / "com2.sock", self)
         return self

@@ -30,6 +30,7 @@ class SerialPort:
     def expect(self, pattern: str, timeout: float, what: str | None = None) -> re.Match:
         """Waits for `pattern` (regex) after what was consumed; fails loudly on timeout."""
         rx = re.compile(pattern, re.M)
+        timeout *= getattr(self.machine, "timeout_scale", 1)
         deadline = time.monotonic() + timeout
         while True:
             text = self.text()
