@@ -79,13 +79,7 @@ ap_stub_pm32_offset:
 	.code64
 	.global	ap_start64
 ap_start64:
-	movl	$SEL_DATA, %eax
-	movl	%eax, %ds
-	movl	%eax, %es
-	movl	%eax, %ss
-	xorl	%eax, %eax
-	movl	%eax, %fs
-	movl	%eax, %gs
+	load_long_mode_segments
 	movl	%esp, %esp			/* zero-extend: the stack is below 4 GiB */
 	call	ap_main
 1:	cli

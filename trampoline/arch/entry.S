@@ -102,13 +102,7 @@ _start32:
 	.code64
 	.global	start64
 start64:
-	movl	$SEL_DATA, %eax
-	movl	%eax, %ds
-	movl	%eax, %es
-	movl	%eax, %ss
-	xorl	%eax, %eax
-	movl	%eax, %fs
-	movl	%eax, %gs
+	load_long_mode_segments
 	leaq	boot_stack_top(%rip), %rsp
 	/* trampoline_main(boot magic, multiboot info): EDI and ESI are still intact. */
 	movl	%edi, %edi

@@ -43,4 +43,17 @@
 #define AP_HDR_GDT		0x28	/* 4 descriptors copied from boot_gdt */
 #define AP_HDR_END		0x48
 
+#ifdef __ASSEMBLER__
+/* Long mode reached: flat data segments, FS/GS null.  Clobbers EAX. */
+.macro load_long_mode_segments
+	movl	$SEL_DATA, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	xorl	%eax, %eax
+	movl	%eax, %fs
+	movl	%eax, %gs
+.endm
+#endif
+
 #endif
