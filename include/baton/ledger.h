@@ -125,7 +125,7 @@ struct baton_partition_record {
 	baton_u64 resident_size;
 	baton_u32 tsc_khz;		/* 0 = unknown, calibrate */
 	baton_u32 apic_timer_khz;	/* 0 = unknown, calibrate */
-	baton_u32 uart_mask;		/* bit n: legacy UART n (0x3f8, 0x2f8, 0x3e8, 0x2e8) is B's */
+	baton_u32 uart_mask;		/* bit n: UART n (0x3f8 0x2f8 0x3e8 0x2e8) is B's */
 	baton_u32 ncpus;
 	baton_u32 apic_ids[BATON_MAX_CPUS];
 };
