@@ -14,6 +14,9 @@ tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null || true)
 [ -n "$tarball" ] || { echo "build-b: /usr/src/linux-source-6.12.tar.xz missing (apt-get install linux-source-6.12)" >&2; exit 1; }
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 
+# B's patches include baton's one ABI header; it is copied into the tree, never duplicated.
+abi_header=$here/../include/baton/ledger.h
+
 # The stamp names everything the extracted tree depends on.
 stamp="$srcver $(cat "$here"/patches/series 2>/dev/null | sha256sum | cut -c1-16)"
 for p in $(grep -v '^#' "$here/patches/series" 2>/dev/null || true); do
@@ -35,6 +38,9 @@ if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$stamp" ]; then
 	done
 	echo "$stamp" > "$out/src.stamp"
 fi
+# Copy only when it changed, so an unchanged header does not rebuild anything.
+cmp -s "$abi_header" "$src/arch/x86/include/asm/baton_ledger.h" ||
+	cp "$abi_header" "$src/arch/x86/include/asm/baton_ledger.h"
 
 obj="$out/obj"
 mkdir -p "$obj"

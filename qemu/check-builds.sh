@@ -23,6 +23,6 @@ if [ "$vermagic" = "$abi" ]; then say "baton.ko vermagic $vermagic matches kerne
 
 elf=$bin/trampoline/trampoline.elf
 if file "$elf" | grep -q "ELF 32-bit LSB executable, Intel 80386"; then say "trampoline is an ELF32 container"; else say "trampoline is not ELF32: $(file "$elf")"; fail=1; fi
-off=$(grep -obUaP '\x02\xb0\xad\x1b' "$elf" | head -1 | cut -d: -f1)
+off=$(LC_ALL=C grep -obUaP '\x02\xb0\xad\x1b' "$elf" | head -1 | cut -d: -f1)
 if [ -n "$off" ] && [ "$off" -lt $((0x1000 + 8192)) ]; then say "multiboot header at file offset $off"; else say "multiboot header not in the first 8 KiB of the image"; fail=1; fi
 exit $fail

@@ -16,6 +16,27 @@ void ap_start64();
 
 namespace baton {
 
+// The assembly's view of the shared structures must be the ledger header's.
+static_assert(SIPI_PAGE == BATON_SIPI_PAGE);
+static_assert(BATON_ABI_VERSION_ASM == BATON_ABI_VERSION);
+static_assert(BATON_LAUNCH_EAX_ASM == BATON_LAUNCH_EAX);
+static_assert(SEL_CODE32 == BATON_SEL_CODE32 && SEL_CODE64 == BATON_SEL_CODE64 &&
+              SEL_DATA == BATON_SEL_DATA);
+static_assert(GDT_CODE32 == BATON_GDT_CODE32 && GDT_CODE64 == BATON_GDT_CODE64 &&
+              GDT_DATA == BATON_GDT_DATA);
+#define BATON_CHECK_HDR(asm_off, field)                                                            \
+    static_assert(asm_off == BATON_SIPI_PARAMS_OFFSET + offsetof(baton_sipi_params, field))
+BATON_CHECK_HDR(AP_HDR_GDTR, gdt_limit);
+BATON_CHECK_HDR(AP_HDR_PM32, pm32_offset);
+BATON_CHECK_HDR(AP_HDR_CR3, cr3);
+BATON_CHECK_HDR(AP_HDR_ENTRY64, entry64);
+BATON_CHECK_HDR(AP_HDR_STACK, stack);
+BATON_CHECK_HDR(AP_HDR_GDT, gdt);
+BATON_CHECK_HDR(AP_HDR_ENTRY32, entry32);
+BATON_CHECK_HDR(AP_HDR_ENTRY32_EBX, entry32_ebx);
+static_assert(AP_HDR_END == BATON_SIPI_PARAMS_OFFSET + sizeof(baton_sipi_params));
+#undef BATON_CHECK_HDR
+
 namespace {
 
 alignas(16) uint8_t ap_stacks[MAX_LIMBO_CPUS][AP_STACK_SIZE];

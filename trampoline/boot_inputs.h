@@ -20,4 +20,7 @@ struct BootInputs {
 // module 1 = initramfs.
 Status read_multiboot(uint32_t magic, uint64_t info, BootInputs& out);
 
+// Launched by A's module (EAX = BATON_LAUNCH_EAX, EBX = ledger): the launch block.
+Status read_launch_block(uint64_t ledger_phys, BootInputs& out);
+
 }  // namespace baton

@@ -59,7 +59,25 @@ void print_e820(const BootE820& map)
     }
 }
 
-void write_setup_data(uint8_t* at, const Plan& plan)
+struct Calibration {
+    uint32_t tsc_khz;
+    uint32_t apic_timer_khz;
+    uint16_t pm_timer_port;
+};
+
+// Both rates are measured against the ACPI PM timer, the one clock we may read without
+// disturbing A; B takes them from its setup_data record instead of touching the PIT.
+uint32_t measure_tsc_khz(const PmTimer& clock)
+{
+    if (!clock.present())
+        return 0;
+    constexpr uint32_t kWindowUs = 20000;
+    const uint64_t t0 = cpu::rdtsc();
+    clock.delay_us(kWindowUs);
+    return uint32_t((cpu::rdtsc() - t0) * 1000 / kWindowUs);
+}
+
+void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal)
 {
     // struct setup_data { u64 next; u32 type; u32 len; u8 data[]; }
     baton_partition_record rec{};
@@ -73,7 +91,12 @@ void write_setup_data(uint8_t* at, const Plan& plan)
     rec.low_size = plan.low.size();
     rec.resident_base = plan.resident().begin();
     rec.resident_size = plan.resident().size();
-    rec.tsc_khz = plan.tsc_khz;
+    rec.tsc_khz = cal.tsc_khz;
+    rec.apic_timer_khz = cal.apic_timer_khz;
+    rec.pm_timer_port = cal.pm_timer_port;
+    rec.npci = uint16_t(plan.npci);
+    for (size_t i = 0; i < plan.npci; i++)
+        rec.pci[i] = plan.pci[i];
     rec.uart_mask = plan.console_port == 0x3f8 ? 1 : plan.console_port == 0x2f8 ? 2
                   : plan.console_port == 0x3e8 ? 4 : 8;
     rec.ncpus = uint32_t(plan.ncpus);
@@ -100,7 +123,8 @@ void write_setup_data(uint8_t* at, const Plan& plan)
         say(t);
     }
 
-    Status got = read_multiboot(magic, mbi, g_inputs);
+    const bool launched = magic == BATON_LAUNCH_EAX;
+    Status got = launched ? read_launch_block(mbi, g_inputs) : read_multiboot(magic, mbi, g_inputs);
     if (!got.ok())
         refuse(got.error());
     auto parsed = parse_plan(g_inputs.plan_text.str());
@@ -173,6 +197,14 @@ void write_setup_data(uint8_t* at, const Plan& plan)
         refuse(rsdp.error());
     auto pm = find_pm_timer_port(rsdp.value());
     g_clock.init(pm.ok() ? pm.value() : 0);
+    Calibration cal{plan.tsc_khz ? plan.tsc_khz : measure_tsc_khz(g_clock),
+                    g_apic.measure_timer_khz(g_clock), uint16_t(pm.ok() ? pm.value() : 0)};
+    {
+        Text<160> t;
+        t << "baton: clocks: TSC " << Dec{cal.tsc_khz} << " kHz, APIC timer "
+          << Dec{cal.apic_timer_khz} << " kHz, PM timer port " << Hex{cal.pm_timer_port};
+        say(t);
+    }
 
     // Everything is checked: from here on we write into the partition.
     Move moves[2] = {
@@ -222,7 +254,7 @@ void write_setup_data(uint8_t* at, const Plan& plan)
     }
 
     memcpy(area + boot_area::cmdline, g_inputs.b_cmdline.str().ptr, g_inputs.b_cmdline.str().len);
-    write_setup_data(area + boot_area::setup_data, plan);
+    write_setup_data(area + boot_area::setup_data, plan, cal);
     const BootE820& map = e820.value();
     ZeroPageInputs zin{bz, &k, p.kernel_load, p.initrd,
                        PhysAddr(p.boot_area.value() + boot_area::cmdline),

@@ -17,12 +17,14 @@ typedef __u8 baton_u8;
 typedef __u16 baton_u16;
 typedef __u32 baton_u32;
 typedef __u64 baton_u64;
+typedef __s64 baton_s64;
 #else
 #include <stdint.h>
 typedef uint8_t baton_u8;
 typedef uint16_t baton_u16;
 typedef uint32_t baton_u32;
 typedef uint64_t baton_u64;
+typedef int64_t baton_s64;
 #endif
 
 #define BATON_ABI_VERSION 1u
@@ -48,6 +50,7 @@ typedef uint64_t baton_u64;
 #define BATON_RESIDENT_SIZE	0x200000ull
 
 #define BATON_MAX_CPUS		64u
+#define BATON_MAX_PCI		16u
 
 /* The ledger: BATON_LEDGER_PHYS, BATON_LEDGER_SIZE bytes. */
 #define BATON_LEDGER_MAGIC	0x52454744454c4254ull	/* "TBLEDGER" little endian */
@@ -101,8 +104,89 @@ struct baton_ledger {
 	baton_u64 b_heartbeat;		/* B's heartbeat counter (issue: launch) */
 	baton_u32 ncpus;
 	baton_u32 boot_apic_id;		/* the CPU that runs the trampoline and boots B */
+	baton_u64 launch_block;		/* physical address of struct baton_launch_block */
 	struct baton_cpu_slot cpus[BATON_MAX_CPUS];
 	char message[256];		/* last failure, NUL terminated, for `baton status` */
+};
+
+/*
+ * The SIPI page's parameter block (BATON_SIPI_PAGE + 8), filled by whoever sends the SIPI:
+ * A's module for the launch CPU (which then enters the trampoline's 32-bit entry), the
+ * trampoline for the CPUs it parks in limbo (which go on to long mode).
+ */
+struct baton_sipi_params {
+	baton_u16 gdt_limit;
+	baton_u32 gdt_base;		/* BATON_SIPI_PAGE + offsetof(gdt) */
+	baton_u16 pad0;
+	baton_u32 pm32_offset;		/* far pointer to the stub's 32-bit part */
+	baton_u16 pm32_selector;	/* BATON_SEL_CODE32 */
+	baton_u16 pad1;
+	baton_u32 cr3;			/* long-mode page tables (limbo path) */
+	baton_u32 entry64;		/* limbo path: 64-bit entry in the trampoline */
+	baton_u64 stack;		/* limbo path: stack top */
+	baton_u64 gdt[4];		/* null, code32, code64, data */
+	baton_u32 entry32;		/* launch path: 32-bit entry; 0 = limbo path */
+	baton_u32 entry32_ebx;		/* launch path: EBX for the entry (the ledger) */
+} __attribute__((packed));		/* gdt_limit/gdt_base are the LGDT operand */
+
+#define BATON_SIPI_PARAMS_OFFSET 8u
+#define BATON_SEL_CODE32	0x08u
+#define BATON_SEL_CODE64	0x10u
+#define BATON_SEL_DATA		0x18u
+#define BATON_GDT_CODE32	0x00cf9a000000ffffull
+#define BATON_GDT_CODE64	0x00af9a000000ffffull
+#define BATON_GDT_DATA		0x00cf92000000ffffull
+
+/* EAX at the trampoline's 32-bit entry when A's module launched it (multiboot: 0x2badb002). */
+#define BATON_LAUNCH_EAX	0x4e4c5442u	/* "BTLN" */
+
+/*
+ * The trampoline image starts with a multiboot header and this header right after it, so
+ * A's module can find the SIPI stub and the 32-bit entry in the loaded image.
+ */
+#define BATON_IMAGE_MAGIC	0x474d494e4f544142ull	/* "BATONIMG" */
+#define BATON_IMAGE_HEADER_OFFSET 0x10u
+
+struct baton_image_header {
+	baton_u64 magic;
+	baton_u32 version;		/* BATON_ABI_VERSION */
+	baton_u32 entry32;		/* offsets from the image start */
+	baton_u32 stub;
+	baton_u32 stub_size;
+	baton_u32 stub_pm32;		/* offset of the stub's 32-bit part inside the stub */
+	baton_u32 image_size;		/* memory the image occupies, .bss included */
+};
+
+/*
+ * The launch block: what the trampoline reads when A launched it (instead of the multiboot
+ * information).  `baton load` places it with kexec at partition base + BATON_LAUNCH_OFFSET.
+ */
+#define BATON_LAUNCH_MAGIC	0x48434e55414c4254ull	/* "TBLAUNCH" */
+#define BATON_LAUNCH_OFFSET	0xf0000ull
+#define BATON_LAUNCH_MAX_E820	128u
+#define BATON_PLAN_MAX		1024u
+#define BATON_CMDLINE_MAX	2048u
+
+struct baton_e820_entry {
+	baton_u64 addr;
+	baton_u64 size;
+	baton_u32 type;
+	baton_u32 pad;
+};
+
+struct baton_launch_block {
+	baton_u64 magic;
+	baton_u32 version;
+	baton_u32 size;
+	baton_u64 kernel_phys;		/* B's bzImage, the whole file, as placed */
+	baton_u64 kernel_size;
+	baton_u64 initrd_phys;
+	baton_u64 initrd_size;		/* 0: no initramfs */
+	baton_u32 nfirmware;
+	baton_u32 pad;
+	char plan[BATON_PLAN_MAX];	/* NUL terminated, the trampoline's plan syntax */
+	char cmdline[BATON_CMDLINE_MAX];	/* B's command line, NUL terminated */
+	struct baton_e820_entry firmware[BATON_LAUNCH_MAX_E820];	/* /sys/firmware/memmap */
 };
 
 /*
@@ -128,6 +212,10 @@ struct baton_partition_record {
 	baton_u32 uart_mask;		/* bit n: UART n (0x3f8 0x2f8 0x3e8 0x2e8) is B's */
 	baton_u32 ncpus;
 	baton_u32 apic_ids[BATON_MAX_CPUS];
+	baton_u16 pm_timer_port;	/* ACPI PM timer, read-only clock; 0 = none */
+	baton_u16 npci;
+	baton_u32 pci[BATON_MAX_PCI];	/* B's PCI functions: segment << 16 | bus << 8 | devfn */
+	baton_u32 reserved;
 };
 
 #ifdef __cplusplus
@@ -152,10 +240,25 @@ BATON_STATIC_ASSERT(offsetof(struct baton_ledger, b_entry_tsc) == 48, "ledger la
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, b_heartbeat) == 56, "ledger layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, ncpus) == 64, "ledger layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, boot_apic_id) == 68, "ledger layout");
-BATON_STATIC_ASSERT(offsetof(struct baton_ledger, cpus) == 72, "ledger layout");
-BATON_STATIC_ASSERT(offsetof(struct baton_ledger, message) == 72 + 32 * BATON_MAX_CPUS,
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, launch_block) == 72, "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, cpus) == 80, "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, message) == 80 + 32 * BATON_MAX_CPUS,
 		    "ledger layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_ledger) <= BATON_LEDGER_SIZE, "ledger fits its page");
+
+BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, gdt_base) == 2, "sipi layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, pm32_offset) == 8, "sipi layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, cr3) == 16, "sipi layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, entry64) == 20, "sipi layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, stack) == 24, "sipi layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, gdt) == 32, "sipi layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, entry32) == 64, "sipi layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_sipi_params) == 72, "sipi layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_image_header) == 32, "image header layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_launch_block, plan) == 56, "launch block layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_launch_block, firmware) ==
+		    56 + BATON_PLAN_MAX + BATON_CMDLINE_MAX, "launch block layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_launch_block) <= 0x10000, "launch block fits");
 
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, ledger_phys) == 8, "record layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, ram_base) == 16, "record layout");
@@ -165,7 +268,11 @@ BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, resident_base) == 48
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, tsc_khz) == 64, "record layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, ncpus) == 76, "record layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, apic_ids) == 80, "record layout");
-BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) == 80 + 4 * BATON_MAX_CPUS,
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, pm_timer_port) ==
+		    80 + 4 * BATON_MAX_CPUS, "record layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, pci) == 84 + 4 * BATON_MAX_CPUS,
 		    "record layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
+		    88 + 4 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
 
 #endif /* BATON_LEDGER_H */

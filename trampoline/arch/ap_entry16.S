@@ -30,7 +30,10 @@ ap_stub_start:
 	.org	AP_HDR_STACK, 0
 	.quad	0
 	.org	AP_HDR_GDT, 0
-	.skip	AP_HDR_END - AP_HDR_GDT
+	.skip	AP_HDR_ENTRY32 - AP_HDR_GDT
+	.org	AP_HDR_ENTRY32, 0
+	.long	0				/* 0: limbo path */
+	.long	0				/* EBX for the launch path */
 	.org	AP_HDR_END, 0
 
 ap_real:
@@ -47,12 +50,20 @@ ap_real:
 	ljmpl	*AP_HDR_PM32
 
 	.code32
+	.global	ap_pm32
 ap_pm32:
 	movl	$SEL_DATA, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
-	movl	%cr4, %eax
+	/* Launch path: A's module asked for the trampoline's 32-bit entry. */
+	movl	AP_HDR_ENTRY32(%ebx), %ecx
+	testl	%ecx, %ecx
+	jz	1f
+	movl	$BATON_LAUNCH_EAX_ASM, %eax
+	movl	AP_HDR_ENTRY32_EBX(%ebx), %ebx
+	jmp	*%ecx
+1:	movl	%cr4, %eax
 	orl	$CR4_PAE, %eax
 	movl	%eax, %cr4
 	movl	AP_HDR_CR3(%ebx), %eax

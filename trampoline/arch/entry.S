@@ -21,6 +21,20 @@ multiboot_header:
 	.long	MULTIBOOT_FLAGS
 	.long	-(MULTIBOOT_MAGIC + MULTIBOOT_FLAGS)
 
+	/* struct baton_image_header at BATON_IMAGE_HEADER_OFFSET: how A's module finds us. */
+	.org	0x10
+	.quad	0x474d494e4f544142		/* BATON_IMAGE_MAGIC */
+	.long	BATON_ABI_VERSION_ASM
+	.long	_start32 - multiboot_header	/* entry32 */
+	.long	__off_ap_stub			/* stub */
+	.long	__off_ap_stub_size		/* stub_size */
+	.long	__off_ap_stub_pm32		/* stub_pm32 */
+	.long	__off_image_end			/* image_size */
+
+	/*
+	 * EAX = 0x2badb002 (multiboot; EBX = multiboot info) or BATON_LAUNCH_EAX (A's module
+	 * sent the SIPI; EBX = the ledger).
+	 */
 	.global	_start32
 _start32:
 	cli
@@ -29,10 +43,10 @@ _start32:
 	movl	%ebx, %esi			/* multiboot info */
 
 	/*
-	 * Multiboot leaves ESP undefined: borrow the bytes below 0x7c00 (free conventional
-	 * memory on every PC) for the one call that tells us where we are.
+	 * ESP is undefined here: borrow the top of the SIPI page (in the low window, free in
+	 * both the multiboot and the launch case) for the one call that tells us where we are.
 	 */
-	movl	$0x7c00, %esp
+	movl	$(SIPI_PAGE + PAGE_SIZE), %esp
 	call	1f
 1:	popl	%ebp
 	subl	$(1b - multiboot_header), %ebp	/* EBP = physical load base */

@@ -30,6 +30,10 @@
 #define SEL_CODE64		0x10	/* __BOOT_CS in the 64-bit boot protocol */
 #define SEL_DATA		0x18	/* __BOOT_DS */
 
+#define SIPI_PAGE		0x20000		/* BATON_SIPI_PAGE */
+#define BATON_ABI_VERSION_ASM	1		/* BATON_ABI_VERSION */
+#define BATON_LAUNCH_EAX_ASM	0x4e4c5442	/* BATON_LAUNCH_EAX */
+
 #define BOOT_STACK_SIZE		0x10000
 #define AP_STACK_SIZE		0x4000
 #define MAX_LIMBO_CPUS		8
@@ -41,7 +45,10 @@
 #define AP_HDR_ENTRY64		0x1c	/* u32: ap_start64 in the trampoline image */
 #define AP_HDR_STACK		0x20	/* u64: stack top for this AP */
 #define AP_HDR_GDT		0x28	/* 4 descriptors copied from boot_gdt */
-#define AP_HDR_END		0x48
+#define AP_HDR_ENTRY32		0x48	/* u32: launch path, the trampoline's 32-bit entry */
+#define AP_HDR_ENTRY32_EBX	0x4c	/* u32: EBX for it (the ledger) */
+#define AP_HDR_END		0x50
+/* struct baton_sipi_params in include/baton/ledger.h is the C view; ap_wakeup.cpp checks. */
 
 #ifdef __ASSEMBLER__
 /* Long mode reached: flat data segments, FS/GS null.  Clobbers EAX. */

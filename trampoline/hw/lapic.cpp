@@ -2,6 +2,7 @@
 #include "lapic.h"
 
 #include "cpu.h"
+#include "pm_timer.h"
 
 namespace baton {
 
@@ -16,6 +17,8 @@ constexpr uint32_t kX2apicMsrBase = 0x800;
 constexpr uint32_t kRegId = 0x20, kRegSvr = 0xf0, kRegEsr = 0x280, kRegIcrLow = 0x300,
                    kRegIcrHigh = 0x310, kRegLvtTimer = 0x320, kRegLvtLint0 = 0x350,
                    kRegLvtLint1 = 0x360, kRegLvtError = 0x370;
+constexpr uint32_t kRegTimerInit = 0x380, kRegTimerCurrent = 0x390, kRegTimerDivide = 0x3e0;
+constexpr uint32_t kDivideBy1 = 0xb;
 constexpr uint32_t kSvrEnable = 1 << 8, kSpuriousVector = 0xff, kLvtMasked = 1 << 16;
 constexpr uint32_t kIcrInit = 5 << 8, kIcrStartup = 6 << 8, kIcrNmi = 4 << 8;
 constexpr uint32_t kIcrLevelAssert = 1 << 14, kIcrPending = 1 << 12;
@@ -72,6 +75,23 @@ bool LocalApic::send(uint32_t apic_id, uint32_t icr_low)
         cpu::pause();
     }
     return false;
+}
+
+uint32_t LocalApic::measure_timer_khz(const PmTimer& clock)
+{
+    if (!clock.present())
+        return 0;
+    constexpr uint32_t kWindowUs = 20000;
+    write(kRegLvtTimer, kLvtMasked);  // one-shot, masked
+    write(kRegTimerDivide, kDivideBy1);
+    write(kRegTimerInit, 0xffffffff);
+    const uint32_t start = read(kRegTimerCurrent);
+    clock.delay_us(kWindowUs);
+    const uint32_t end = read(kRegTimerCurrent);
+    write(kRegTimerInit, 0);  // stop it
+    if (end == 0 || end >= start)
+        return 0;
+    return uint32_t(uint64_t(start - end) * 1000 / kWindowUs);
 }
 
 bool LocalApic::send_init(uint32_t apic_id)

@@ -20,6 +20,10 @@ public:
     bool send_startup(uint32_t apic_id, uint64_t page);
     bool send_nmi(uint32_t apic_id);
 
+    // The local APIC timer's input clock (divide by 1), counted against `clock` while the
+    // timer runs masked in one-shot mode: nothing is delivered.  0 if it cannot be measured.
+    uint32_t measure_timer_khz(const class PmTimer& clock);
+
 private:
     uint32_t read(uint32_t reg) const;
     void write(uint32_t reg, uint32_t v);

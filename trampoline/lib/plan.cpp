@@ -75,6 +75,28 @@ Result<uint64_t> parse_size(Str s)
     return v * mult;
 }
 
+Result<uint32_t> parse_bdf(Str s)
+{
+    // BB:DD.F, hex; bus 0-ff, device 0-1f, function 0-7.
+    Error bad{Errc::plan, {}};
+    bad.msg << "bad PCI address '" << s << "'";
+    if (s.len != 7 || s[2] != ':' || s[5] != '.')
+        return bad;
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        return -1;
+    };
+    const int b1 = hex(s[0]), b0 = hex(s[1]), d1 = hex(s[3]), d0 = hex(s[4]), f = hex(s[6]);
+    if (b1 < 0 || b0 < 0 || d1 < 0 || d0 < 0 || f < 0 || f > 7 || d1 * 16 + d0 > 0x1f)
+        return bad;
+    return uint32_t((b1 * 16 + b0) << 8 | (d1 * 16 + d0) << 3 | f);
+}
+
 Result<Digest> parse_digest(Str hex)
 {
     Digest d{};
@@ -102,7 +124,7 @@ Result<Plan> parse_plan(Str text)
 {
     Plan plan;
     bool seen_partition = false, seen_cpus = false, seen_low = false, seen_console = false,
-         seen_tsc = false;
+         seen_tsc = false, seen_pci = false;
 
     size_t i = 0;
     while (i < text.len) {
@@ -191,6 +213,24 @@ Result<Plan> parse_plan(Str text)
             if (!khz.ok())
                 return khz.error();
             plan.tsc_khz = khz.value();
+        } else if (key == "pci") {
+            if (!once(seen_pci))
+                return plan_error(key, "given twice");
+            for (size_t p = 0; p <= val.len;) {
+                size_t comma = val.find(',', p);
+                if (comma == SIZE_MAX)
+                    comma = val.len;
+                auto bdf = parse_bdf(val.sub(p, comma - p));
+                if (!bdf.ok())
+                    return plan_error(key, "expected BB:DD.F (hex bus, device, function)", val);
+                for (size_t i = 0; i < plan.npci; i++)
+                    if (plan.pci[i] == bdf.value())
+                        return plan_error(key, "PCI function listed twice", val);
+                if (plan.npci == BATON_MAX_PCI)
+                    return plan_error(key, "more PCI functions than the record holds", val);
+                plan.pci[plan.npci++] = bdf.value();
+                p = comma + 1;
+            }
         } else if (key == "kernel.sha256" || key == "initrd.sha256") {
             const bool k = key == "kernel.sha256";
             if (!once(k ? plan.has_kernel_digest : plan.has_initrd_digest))

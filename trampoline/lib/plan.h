@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The launch plan as the trampoline receives it on its command line, e.g.
 //   partition=0x40000000+512M cpus=0,1 kernel.sha256=<64 hex> initrd.sha256=<64 hex>
+// optional: low=BASE+SIZE console=PORT tsc_khz=N pci=BB:DD.F,BB:DD.F
 // Produced by `baton plan` (or a person, for the standalone boot); parsed here.
 #pragma once
 
@@ -24,6 +25,8 @@ struct Plan {
     bool has_initrd_digest = false;
     Digest initrd_digest{};
     uint32_t tsc_khz = 0;
+    uint32_t pci[BATON_MAX_PCI] = {};  // B's PCI functions, bus << 8 | devfn (segment 0)
+    size_t npci = 0;
 
     [[nodiscard]] bool owns_cpu(uint32_t apic_id) const
     {
@@ -52,5 +55,6 @@ Result<Plan> parse_plan(Str text);
 // Number parsing shared with the CLI: decimal or 0x hex, optional K/M/G suffix.
 Result<uint64_t> parse_size(Str s);
 Result<Digest> parse_digest(Str hex);
+Result<uint32_t> parse_bdf(Str bdf);  // "BB:DD.F" -> bus << 8 | devfn
 
 }  // namespace baton

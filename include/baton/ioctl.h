@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The boundary between the `baton` CLI and baton.ko: ioctls on /dev/baton.  Included as C by
+ * the module and as C++ by the CLI.
+ */
+#ifndef BATON_IOCTL_H
+#define BATON_IOCTL_H
+
+#include <linux/ioctl.h>
+#include "ledger.h"
+
+#define BATON_DEVICE "/dev/baton"
+
+/* After kexec_load(KEXEC_ON_CRASH) placed the segments: record the plan in the ledger. */
+struct baton_load_args {
+	baton_u64 partition_base;
+	baton_u64 partition_size;
+	baton_u64 launch_block;		/* physical address of the launch block segment */
+	baton_u32 ncpus;
+	baton_u32 apic_ids[BATON_MAX_CPUS];	/* apic_ids[0] boots B */
+};
+
+/* B's CPUs are offline in A: guard them, INIT-SIPI the first into the trampoline. */
+struct baton_launch_args {
+	baton_u32 flags;		/* none defined yet, must be 0 */
+};
+
+struct baton_status {
+	baton_u32 guard;		/* 1: A cannot bring B's CPUs back online */
+	baton_u32 pad;
+	baton_s64 heartbeat_age_ms;	/* since B's heartbeat last moved; -1: never seen */
+	struct baton_ledger ledger;	/* a snapshot */
+};
+
+#define BATON_IOC_LOAD		_IOW('B', 1, struct baton_load_args)
+#define BATON_IOC_LAUNCH	_IOW('B', 2, struct baton_launch_args)
+#define BATON_IOC_ABORT		_IO('B', 3)	/* INIT B's CPUs, drop the guard, forget B */
+#define BATON_IOC_STATUS	_IOR('B', 4, struct baton_status)
+
+#endif /* BATON_IOCTL_H */
