@@ -18,6 +18,7 @@ typedef __u16 baton_u16;
 typedef __u32 baton_u32;
 typedef __u64 baton_u64;
 typedef __s64 baton_s64;
+#define BATON_PACKED __packed
 #else
 #include <stdint.h>
 typedef uint8_t baton_u8;
@@ -25,6 +26,7 @@ typedef uint16_t baton_u16;
 typedef uint32_t baton_u32;
 typedef uint64_t baton_u64;
 typedef int64_t baton_s64;
+#define BATON_PACKED __attribute__((__packed__))
 #endif
 
 #define BATON_ABI_VERSION 1u
@@ -127,7 +129,7 @@ struct baton_sipi_params {
 	baton_u64 gdt[4];		/* null, code32, code64, data */
 	baton_u32 entry32;		/* launch path: 32-bit entry; 0 = limbo path */
 	baton_u32 entry32_ebx;		/* launch path: EBX for the entry (the ledger) */
-} __attribute__((packed));		/* gdt_limit/gdt_base are the LGDT operand */
+} BATON_PACKED;			/* gdt_limit/gdt_base are the LGDT operand */
 
 #define BATON_SIPI_PARAMS_OFFSET 8u
 #define BATON_SEL_CODE32	0x08u

@@ -1,18 +1,242 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * baton.ko: kernel A's side of the handover.  For now: maps the ledger and reports in
- * /sys/kernel/baton/{version,status}.  Launch (guard, INIT-SIPI) and the doorbell follow.
+ * baton.ko: kernel A's side of the handover.
+ *
+ * /dev/baton takes the CLI's requests (include/baton/ioctl.h): LOAD records the partition
+ * that kexec_load(KEXEC_ON_CRASH) filled, LAUNCH guards B's CPUs and starts the trampoline
+ * on the first one, ABORT stops B's CPUs and forgets B, STATUS returns the ledger.
+ * /sys/kernel/baton/{version,status} are for people.
  */
+#include <linux/cpu.h>
+#include <linux/ioport.h>
+#include <linux/kexec.h>
 #include <linux/kobject.h>
+#include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/sysfs.h>
+#include <linux/uaccess.h>
+#include <baton/ioctl.h>
 #include "baton.h"
 
 #ifndef BATON_VERSION
 #define BATON_VERSION "dev"
 #endif
 
+static DEFINE_MUTEX(baton_lock);
 static struct kobject *baton_kobj;
+
+static bool baton_ledger_valid(const struct baton_ledger *l)
+{
+	return l->magic == BATON_LEDGER_MAGIC && l->version == BATON_ABI_VERSION;
+}
+
+static u32 baton_state(void)
+{
+	struct baton_ledger *l = baton_ledger();
+
+	return baton_ledger_valid(l) ? READ_ONCE(l->state) : BATON_STATE_EMPTY;
+}
+
+static int baton_first_crash_region(struct resource *res, void *arg)
+{
+	*(struct resource *)arg = *res;
+	return 1;
+}
+
+static int baton_find_crash_region(u64 *start, u64 *end)
+{
+	struct resource res = {};
+
+	if (walk_iomem_res_desc(IORES_DESC_CRASH_KERNEL, IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
+				0, -1, &res, baton_first_crash_region) != 1)
+		return -ENOENT;
+	*start = res.start;
+	*end = res.end;
+	return 0;
+}
+
+static long baton_load(struct baton_load_args __user *uarg)
+{
+	struct baton_ledger *l = baton_ledger();
+	struct baton_load_args args;
+	u64 crash_start, crash_end;
+	unsigned int i, j;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (baton_state() != BATON_STATE_EMPTY)
+		return -EBUSY;
+	if (args.ncpus == 0 || args.ncpus > BATON_MAX_CPUS)
+		return -EINVAL;
+	if (baton_find_crash_region(&crash_start, &crash_end))
+		return -ENOENT;
+	if (args.partition_base < crash_start || args.partition_size == 0 ||
+	    args.partition_base + args.partition_size - 1 > crash_end ||
+	    args.launch_block < args.partition_base ||
+	    args.launch_block + sizeof(struct baton_launch_block) >
+	    args.partition_base + args.partition_size)
+		return -ERANGE;
+	if (!kexec_crash_loaded())
+		return -ENOEXEC;
+	for (i = 0; i < args.ncpus; i++) {
+		int cpu = baton_cpu_of_apicid(args.apic_ids[i]);
+
+		if (cpu < 0)
+			return -ENODEV;
+		if (cpu == 0 || args.apic_ids[i] == boot_cpu_physical_apicid)
+			return -EPERM;
+		for (j = 0; j < i; j++)
+			if (args.apic_ids[j] == args.apic_ids[i])
+				return -EINVAL;
+	}
+
+	memset(l, 0, sizeof(*l));
+	l->magic = BATON_LEDGER_MAGIC;
+	l->version = BATON_ABI_VERSION;
+	l->size = sizeof(*l);
+	l->partition_base = args.partition_base;
+	l->partition_size = args.partition_size;
+	l->launch_block = args.launch_block;
+	l->ncpus = args.ncpus;
+	l->boot_apic_id = args.apic_ids[0];
+	for (i = 0; i < args.ncpus; i++)
+		l->cpus[i].apic_id = args.apic_ids[i];
+	/* Readers key off the state: publish the contents first. */
+	wmb();
+	WRITE_ONCE(l->state, BATON_STATE_LOADED);
+	pr_info("baton: loaded: partition %#llx-%#llx, %u CPUs, B boots on APIC ID %u\n",
+		args.partition_base, args.partition_base + args.partition_size - 1, args.ncpus,
+		args.apic_ids[0]);
+	return 0;
+}
+
+static long baton_launch(struct baton_launch_args __user *uarg)
+{
+	struct baton_ledger *l = baton_ledger();
+	struct baton_launch_args args;
+	struct cpumask b_cpus;
+	unsigned int i;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags)
+		return -EINVAL;
+	if (baton_state() != BATON_STATE_LOADED)
+		return baton_state() == BATON_STATE_EMPTY ? -ENOENT : -EALREADY;
+
+	cpumask_clear(&b_cpus);
+	cpus_read_lock();
+	for (i = 0; i < l->ncpus; i++) {
+		int cpu = baton_cpu_of_apicid(l->cpus[i].apic_id);
+
+		if (cpu < 0 || cpu_online(cpu)) {
+			cpus_read_unlock();
+			return cpu < 0 ? -ENODEV : -EBUSY;
+		}
+		cpumask_set_cpu(cpu, &b_cpus);
+	}
+	cpus_read_unlock();
+
+	ret = baton_guard_install(&b_cpus);
+	if (ret)
+		return ret;
+	if (!try_module_get(THIS_MODULE)) {
+		baton_guard_remove();
+		return -ENODEV;
+	}
+	WRITE_ONCE(l->state, BATON_STATE_LAUNCHED);
+	baton_heartbeat_start();
+	ret = baton_launch_cpu(l->partition_base, l->boot_apic_id);
+	if (ret) {
+		baton_heartbeat_stop();
+		WRITE_ONCE(l->state, BATON_STATE_LOADED);
+		baton_guard_remove();
+		module_put(THIS_MODULE);
+		return ret;
+	}
+	pr_info("baton: launched the trampoline on APIC ID %u\n", l->boot_apic_id);
+	return 0;
+}
+
+static long baton_abort(void)
+{
+	struct baton_ledger *l = baton_ledger();
+	u32 state = baton_state();
+	unsigned int i;
+
+	if (state == BATON_STATE_EMPTY)
+		return -ENOENT;
+	if (baton_guard_active()) {
+		/* B's CPUs run B, the trampoline or limbo: stop them before A may take them. */
+		for (i = 0; i < l->ncpus && i < BATON_MAX_CPUS; i++)
+			baton_stop_cpu(l->cpus[i].apic_id);
+		baton_heartbeat_stop();
+		baton_guard_remove();
+		module_put(THIS_MODULE);
+	}
+	WRITE_ONCE(l->state, BATON_STATE_EMPTY);
+	pr_info("baton: aborted from state %s; B's CPUs may be onlined in A again\n",
+		baton_state_name(state));
+	return 0;
+}
+
+static long baton_status(struct baton_status __user *uarg)
+{
+	struct baton_status *st;
+	long ret = 0;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	st->guard = baton_guard_active();
+	st->heartbeat_age_ms = baton_heartbeat_age_ms();
+	memcpy(&st->ledger, baton_ledger(), sizeof(st->ledger));
+	if (copy_to_user(uarg, st, sizeof(*st)))
+		ret = -EFAULT;
+	kfree(st);
+	return ret;
+}
+
+static long baton_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	mutex_lock(&baton_lock);
+	switch (cmd) {
+	case BATON_IOC_LOAD:
+		ret = baton_load(uarg);
+		break;
+	case BATON_IOC_LAUNCH:
+		ret = baton_launch(uarg);
+		break;
+	case BATON_IOC_ABORT:
+		ret = baton_abort();
+		break;
+	case BATON_IOC_STATUS:
+		ret = baton_status(uarg);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&baton_lock);
+	return ret;
+}
+
+static const struct file_operations baton_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = baton_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice baton_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "baton",
+	.fops = &baton_fops,
+	.mode = 0600,
+};
 
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
@@ -22,18 +246,20 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr, c
 static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
 	struct baton_ledger *l = baton_ledger();
+	u32 state = baton_state();
 	int n = 0;
 
 	n += sysfs_emit_at(buf, n, "low_window: %#llx-%#llx reserved\n", BATON_LOW_WINDOW_BASE,
 			   BATON_LOW_WINDOW_BASE + BATON_LOW_WINDOW_SIZE - 1);
-	if (l->magic != BATON_LEDGER_MAGIC || l->version != BATON_ABI_VERSION) {
-		n += sysfs_emit_at(buf, n, "state: empty\n");
+	n += sysfs_emit_at(buf, n, "state: %s\n", baton_state_name(state));
+	if (state == BATON_STATE_EMPTY)
 		return n;
-	}
-	n += sysfs_emit_at(buf, n, "state: %s\n", baton_state_name(READ_ONCE(l->state)));
 	n += sysfs_emit_at(buf, n, "partition: %#llx-%#llx\n", l->partition_base,
 			   l->partition_base + l->partition_size - 1);
-	if (READ_ONCE(l->state) == BATON_STATE_FAILED)
+	n += sysfs_emit_at(buf, n, "guard: %s\n", baton_guard_active() ? "on" : "off");
+	n += sysfs_emit_at(buf, n, "heartbeat: %llu, age %lld ms\n", READ_ONCE(l->b_heartbeat),
+			   baton_heartbeat_age_ms());
+	if (state == BATON_STATE_FAILED)
 		n += sysfs_emit_at(buf, n, "failure: %.*s\n", (int)sizeof(l->message), l->message);
 	return n;
 }
@@ -66,6 +292,9 @@ static int __init baton_init(void)
 	err = sysfs_create_group(baton_kobj, &baton_group);
 	if (err)
 		goto err_put;
+	err = misc_register(&baton_dev);
+	if (err)
+		goto err_put;
 	pr_info("baton: version %s (ledger ABI %u), ledger at %#llx\n", BATON_VERSION,
 		BATON_ABI_VERSION, BATON_LEDGER_PHYS);
 	return 0;
@@ -79,6 +308,7 @@ err_unmap:
 
 static void __exit baton_exit(void)
 {
+	misc_deregister(&baton_dev);
 	kobject_put(baton_kobj);
 	baton_ledger_unmap();
 }

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "machine_facts.h"
+
+#include <charconv>
+
+namespace baton::cli {
+
+namespace {
+
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+bool parse_hex(std::string_view s, uint64_t& v)
+{
+    s = trim(s);
+    if (s.substr(0, 2) == "0x")
+        s.remove_prefix(2);
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+    return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+}
+
+}  // namespace
+
+std::vector<IomemEntry> parse_iomem(std::string_view text)
+{
+    std::vector<IomemEntry> out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+        pos = nl == std::string_view::npos ? text.size() : nl + 1;
+        size_t indent = 0;
+        while (indent < line.size() && line[indent] == ' ')
+            indent++;
+        const size_t dash = line.find('-', indent), colon = line.find(" : ", indent);
+        if (dash == std::string_view::npos || colon == std::string_view::npos || dash > colon)
+            continue;
+        uint64_t b, e;
+        if (!parse_hex(line.substr(indent, dash - indent), b) ||
+            !parse_hex(line.substr(dash + 1, colon - dash - 1), e))
+            continue;
+        out.push_back({b, e + 1, std::string(trim(line.substr(colon + 3))), int(indent / 2)});
+    }
+    return out;
+}
+
+bool parse_memmap_entry(std::string_view start, std::string_view end, std::string_view type,
+                        E820Entry& out)
+{
+    uint64_t b, e;
+    if (!parse_hex(start, b) || !parse_hex(end, e) || e < b)
+        return false;
+    type = trim(type);
+    E820Type t;
+    if (type == "System RAM")
+        t = E820Type::ram;
+    else if (type == "ACPI Tables")
+        t = E820Type::acpi;
+    else if (type == "ACPI Non-volatile Storage")
+        t = E820Type::nvs;
+    else if (type == "Unusable memory")
+        t = E820Type::unusable;
+    else if (type == "Persistent Memory" || type == "Persistent Memory (legacy)")
+        t = E820Type::pmem;
+    else
+        t = E820Type::reserved;  // "Reserved", "Soft Reserved", anything new: keep B off it
+    out = {PhysRange::from_to(b, e + 1), t};
+    return true;
+}
+
+std::vector<CpuInfo> parse_cpuinfo(std::string_view text)
+{
+    std::vector<CpuInfo> out;
+    size_t pos = 0;
+    long cpu = -1;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+        pos = nl == std::string_view::npos ? text.size() : nl + 1;
+        const size_t colon = line.find(':');
+        if (colon == std::string_view::npos)
+            continue;
+        const std::string_view key = trim(line.substr(0, colon)), val = trim(line.substr(colon + 1));
+        unsigned v = 0;
+        auto [p, ec] = std::from_chars(val.data(), val.data() + val.size(), v);
+        if (ec != std::errc())
+            continue;
+        if (key == "processor")
+            cpu = v;
+        else if (key == "apicid" && cpu >= 0)
+            out.push_back({unsigned(cpu), v, true});
+    }
+    return out;
+}
+
+bool cmdline_has(std::string_view cmdline, std::string_view param)
+{
+    size_t pos = 0;
+    while (pos < cmdline.size()) {
+        while (pos < cmdline.size() && (cmdline[pos] == ' ' || cmdline[pos] == '\n'))
+            pos++;
+        size_t end = cmdline.find_first_of(" \n", pos);
+        if (end == std::string_view::npos)
+            end = cmdline.size();
+        if (cmdline.substr(pos, end - pos) == param)
+            return true;
+        pos = end;
+    }
+    return false;
+}
+
+}  // namespace baton::cli

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+// `baton plan`: the partition for B, computed from what A reports and the operator's options.
+// Pure logic (no I/O): the host tests run it on saved machine facts.
+#pragma once
+
+#include <optional>
+#include <variant>
+#include <string>
+#include <vector>
+
+#include "lib/e820.h"
+#include "lib/placement.h"
+#include "lib/plan.h"
+#include "machine_facts.h"
+
+namespace baton::cli {
+
+struct PlanOptions {
+    std::optional<std::string> partition;  // "BASE+SIZE"; default: the whole crashkernel region
+    std::vector<unsigned> cpus;            // A's CPU numbers for B; default: the last two
+    std::vector<std::string> pci;          // "BB:DD.F" functions B may see; default none
+    uint64_t kernel_init_size = 0;         // from B's bzImage, to check that B fits
+    KernelImage kernel{};
+    bool have_kernel = false;
+    uint64_t initrd_size = 0;
+};
+
+struct PlannedCpu {
+    unsigned a_cpu;    // A's CPU number (what sysfs offlines)
+    uint32_t apic_id;  // what the ledger, the trampoline and B use
+};
+
+struct LaunchPlan {
+    Plan plan;                       // what the trampoline will parse
+    std::vector<PlannedCpu> cpus;    // plan.cpus in order; [0] boots B
+    PhysRange crash_region;
+    BootE820 b_e820;                 // B's memory map, as the trampoline will build it
+    Placement placement{};
+    bool placed = false;
+    std::string text() const;        // the plan in the trampoline's syntax (no digests)
+};
+
+// Refuses (one line, naming the fix) when A lacks a reservation, a CPU is CPU 0 or absent,
+// the partition is outside the crashkernel region or cannot hold B.
+std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& facts, const PlanOptions& opt);
+
+}  // namespace baton::cli

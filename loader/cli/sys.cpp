@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "sys.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/kexec.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace baton::cli {
+
+Fd::~Fd()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+Fd& Fd::operator=(Fd&& o) noexcept
+{
+    if (this != &o) {
+        if (fd_ >= 0)
+            ::close(fd_);
+        fd_ = o.fd_;
+        o.fd_ = -1;
+    }
+    return *this;
+}
+
+Expected<std::string> read_file(const std::string& path)
+{
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0)
+        return Error(path + ": " + strerror(errno));
+    std::string out;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+        if (n < 0)
+            return Error(path + ": " + strerror(errno));
+        if (n == 0)
+            break;
+        out.append(buf, size_t(n));
+    }
+    return out;
+}
+
+std::optional<std::string> write_file(const std::string& path, std::string_view data)
+{
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (fd.get() < 0)
+        return path + ": " + strerror(errno);
+    if (::write(fd.get(), data.data(), data.size()) != ssize_t(data.size()))
+        return path + ": " + strerror(errno);
+    return std::nullopt;
+}
+
+Expected<MachineFacts> read_machine_facts()
+{
+    MachineFacts f;
+    auto iomem = read_file("/proc/iomem");
+    if (!iomem)
+        return Error(iomem.error);
+    f.iomem = parse_iomem(*iomem.value);
+    auto cmdline = read_file("/proc/cmdline");
+    if (!cmdline)
+        return Error(cmdline.error);
+    f.cmdline = *cmdline.value;
+    auto cpuinfo = read_file("/proc/cpuinfo");
+    if (!cpuinfo)
+        return Error(cpuinfo.error);
+    f.cpus = parse_cpuinfo(*cpuinfo.value);
+
+    const std::string dir = "/sys/firmware/memmap";
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+    if (!d)
+        return Error(dir + ": " + strerror(errno) + " (A needs CONFIG_FIRMWARE_MEMMAP)");
+    while (dirent* e = ::readdir(d.get())) {
+        if (e->d_name[0] == '.')
+            continue;
+        const std::string base = dir + "/" + e->d_name + "/";
+        auto s = read_file(base + "start"), en = read_file(base + "end"), t = read_file(base + "type");
+        if (!s || !en || !t)
+            return Error(base + ": unreadable");
+        E820Entry entry;
+        if (!parse_memmap_entry(*s.value, *en.value, *t.value, entry))
+            return Error(base + ": cannot parse");
+        f.firmware.push_back(entry);
+    }
+    return f;
+}
+
+std::optional<std::string> set_cpu_online(unsigned cpu, bool online)
+{
+    const std::string path = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/online";
+    if (auto err = write_file(path, online ? "1" : "0"))
+        return "cannot " + std::string(online ? "online" : "offline") + " CPU " +
+               std::to_string(cpu) + ": " + *err;
+    return std::nullopt;
+}
+
+bool cpu_online(unsigned cpu)
+{
+    auto v = read_file("/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/online");
+    return !v || v.value->starts_with("1");
+}
+
+std::optional<std::string> kexec_load_crash(uint64_t entry, std::span<const Segment> segs)
+{
+    std::vector<kexec_segment> ks;
+    for (const Segment& s : segs)
+        ks.push_back({s.buf.data(), s.buf.size(), reinterpret_cast<const void*>(s.mem), s.memsz});
+    if (::syscall(SYS_kexec_load, entry, ks.size(), ks.data(),
+                  KEXEC_ON_CRASH | KEXEC_ARCH_X86_64) != 0)
+        return std::string("kexec_load(KEXEC_ON_CRASH): ") + strerror(errno);
+    return std::nullopt;
+}
+
+std::optional<std::string> kexec_unload_crash()
+{
+    if (::syscall(SYS_kexec_load, 0, 0, nullptr, KEXEC_ON_CRASH | KEXEC_ARCH_X86_64) != 0)
+        return std::string("kexec_load(unload): ") + strerror(errno);
+    return std::nullopt;
+}
+
+bool kexec_crash_loaded()
+{
+    auto v = read_file("/sys/kernel/kexec_crash_loaded");
+    return v && v.value->starts_with("1");
+}
+
+Expected<Device> Device::open()
+{
+    Fd fd(::open(BATON_DEVICE, O_RDWR | O_CLOEXEC));
+    if (fd.get() < 0)
+        return Error(std::string(BATON_DEVICE) + ": " + strerror(errno) +
+                     (errno == ENOENT ? " (is baton.ko loaded?)" : ""));
+    return Device(std::move(fd));
+}
+
+std::optional<std::string> Device::call(unsigned long req, void* arg, std::string_view what) const
+{
+    if (::ioctl(fd_.get(), req, arg) == 0)
+        return std::nullopt;
+    return std::string(what) + ": " + strerror(errno);
+}
+
+std::optional<std::string> Device::load(const baton_load_args& a) const
+{
+    return call(BATON_IOC_LOAD, const_cast<baton_load_args*>(&a), "baton.ko load");
+}
+
+std::optional<std::string> Device::launch() const
+{
+    baton_launch_args a{};
+    return call(BATON_IOC_LAUNCH, &a, "baton.ko launch");
+}
+
+std::optional<std::string> Device::abort() const
+{
+    return call(BATON_IOC_ABORT, nullptr, "baton.ko abort");
+}
+
+Expected<baton_status> Device::status() const
+{
+    baton_status st{};
+    if (auto err = call(BATON_IOC_STATUS, &st, "baton.ko status"))
+        return Error(*err);
+    return st;
+}
+
+}  // namespace baton::cli

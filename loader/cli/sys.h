@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+// The CLI's I/O with kernel A: files in /proc and /sys, CPU hotplug, kexec_load(2), /dev/baton.
+// Every failure is a one-line message with the path or call that failed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "machine_facts.h"
+
+extern "C" {
+#include "../../include/baton/ioctl.h"
+}
+
+namespace baton::cli {
+
+class Error : public std::string {
+public:
+    using std::string::string;
+    explicit Error(std::string s) : std::string(std::move(s)) {}
+};
+
+template <typename T>
+struct Expected {
+    std::optional<T> value;
+    std::string error;
+    Expected(T v) : value(std::move(v)) {}  // NOLINT
+    Expected(Error e) : error(std::move(e)) {}  // NOLINT
+    explicit operator bool() const { return value.has_value(); }
+};
+
+// An owned file descriptor.
+class Fd {
+public:
+    explicit Fd(int fd = -1) : fd_(fd) {}
+    ~Fd();
+    Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    Fd& operator=(Fd&& o) noexcept;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+Expected<std::string> read_file(const std::string& path);
+std::optional<std::string> write_file(const std::string& path, std::string_view data);
+
+Expected<MachineFacts> read_machine_facts();
+// Onlines/offlines one of A's CPUs through sysfs.  nullopt on success.
+std::optional<std::string> set_cpu_online(unsigned cpu, bool online);
+bool cpu_online(unsigned cpu);
+
+struct Segment {
+    std::span<const uint8_t> buf;
+    uint64_t mem;
+    uint64_t memsz;
+};
+// kexec_load(2) with KEXEC_ON_CRASH: the kernel copies every segment to its final address in
+// the crashkernel region and write-protects the region.
+std::optional<std::string> kexec_load_crash(uint64_t entry, std::span<const Segment> segs);
+std::optional<std::string> kexec_unload_crash();
+bool kexec_crash_loaded();
+
+// /dev/baton.
+class Device {
+public:
+    static Expected<Device> open();
+    std::optional<std::string> load(const baton_load_args& a) const;
+    std::optional<std::string> launch() const;
+    std::optional<std::string> abort() const;
+    Expected<baton_status> status() const;
+
+private:
+    explicit Device(Fd fd) : fd_(std::move(fd)) {}
+    std::optional<std::string> call(unsigned long req, void* arg, std::string_view what) const;
+    Fd fd_;
+};
+
+}  // namespace baton::cli

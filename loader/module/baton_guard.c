@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guard: a CPUHP_BP_PREPARE_DYN state whose prepare callback fails for B's CPUs.  It runs
+ * on the control CPU before the kick (INIT-SIPI) of any CPU coming up, so sysfs online,
+ * add_cpu() and SMT control all stop there, and B's CPU is never reset under B.
+ */
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include "baton.h"
+
+static struct cpumask guarded;
+static int guard_state = -1;
+
+static int baton_guard_prepare(unsigned int cpu)
+{
+	if (!cpumask_test_cpu(cpu, &guarded))
+		return 0;
+	pr_warn("baton: CPU %u belongs to kernel B; not bringing it online in A\n", cpu);
+	return -EBUSY;
+}
+
+int baton_guard_install(const struct cpumask *b_cpus)
+{
+	int ret;
+
+	if (guard_state >= 0)
+		return -EBUSY;
+	cpumask_copy(&guarded, b_cpus);
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "baton:guard",
+					baton_guard_prepare, NULL);
+	if (ret < 0) {
+		cpumask_clear(&guarded);
+		return ret;
+	}
+	guard_state = ret;
+	return 0;
+}
+
+void baton_guard_remove(void)
+{
+	if (guard_state < 0)
+		return;
+	cpuhp_remove_state_nocalls(guard_state);
+	guard_state = -1;
+	cpumask_clear(&guarded);
+}
+
+bool baton_guard_active(void)
+{
+	return guard_state >= 0;
+}

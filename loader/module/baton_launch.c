@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Starting the trampoline on B's first CPU: copy the trampoline's 16-bit stub into the SIPI
+ * page, point its parameter block at the trampoline's 32-bit entry, INIT-SIPI-SIPI the CPU
+ * (Intel SDM Vol. 3 9.4.4.1).  The CPU is offline in A and guarded, so A never sees it again.
+ *
+ * IPIs go through apic->icr_write() with a physical destination: A's flat logical mode
+ * (4 vCPUs) cannot address a CPU it does not own, and A's IPI helpers take A's CPU numbers.
+ */
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/irqflags.h>
+#include <linux/smp.h>
+#include <asm/apic.h>
+#include "baton.h"
+
+int baton_cpu_of_apicid(u32 apic_id)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (per_cpu(x86_cpu_to_apicid, cpu) == apic_id)
+			return cpu;
+	return -1;
+}
+
+static void baton_send_ipi(u32 apic_id, u32 icr_low)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	apic->icr_write(icr_low | APIC_DEST_PHYSICAL, apic_id);
+	if (apic->wait_icr_idle)
+		apic->wait_icr_idle();
+	local_irq_restore(flags);
+}
+
+void baton_stop_cpu(u32 apic_id)
+{
+	/* INIT: the CPU drops whatever it ran and waits for a SIPI (A's own bring-up). */
+	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT);
+	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_DM_INIT);
+}
+
+static int baton_prepare_sipi_page(u64 partition_base)
+{
+	struct baton_sipi_params *params;
+	struct baton_image_header hdr;
+	void *image, *page;
+	int ret = 0;
+
+	/* The trampoline image, placed by kexec at the partition base (read-only in A). */
+	image = memremap(partition_base, PAGE_SIZE, MEMREMAP_WB);
+	if (!image)
+		return -ENOMEM;
+	memcpy(&hdr, image + BATON_IMAGE_HEADER_OFFSET, sizeof(hdr));
+	memunmap(image);
+	if (hdr.magic != BATON_IMAGE_MAGIC || hdr.version != BATON_ABI_VERSION) {
+		pr_err("baton: no trampoline image at %#llx (magic %#llx, version %u)\n",
+		       partition_base, hdr.magic, hdr.version);
+		return -ENOEXEC;
+	}
+	if (hdr.stub_size < BATON_SIPI_PARAMS_OFFSET + sizeof(*params) ||
+	    hdr.stub_size > PAGE_SIZE || hdr.stub_pm32 >= hdr.stub_size ||
+	    hdr.stub + hdr.stub_size > hdr.image_size ||
+	    partition_base + hdr.entry32 > U32_MAX) {
+		pr_err("baton: trampoline image header is inconsistent\n");
+		return -ENOEXEC;
+	}
+
+	image = memremap(partition_base, hdr.image_size, MEMREMAP_WB);
+	page = memremap(BATON_SIPI_PAGE, PAGE_SIZE, MEMREMAP_WB);
+	if (!image || !page) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(page, image + hdr.stub, hdr.stub_size);
+	params = page + BATON_SIPI_PARAMS_OFFSET;
+	params->gdt[0] = 0;
+	params->gdt[1] = BATON_GDT_CODE32;
+	params->gdt[2] = BATON_GDT_CODE64;
+	params->gdt[3] = BATON_GDT_DATA;
+	params->gdt_limit = sizeof(params->gdt) - 1;
+	params->gdt_base = BATON_SIPI_PAGE + BATON_SIPI_PARAMS_OFFSET +
+			   offsetof(struct baton_sipi_params, gdt);
+	params->pm32_offset = BATON_SIPI_PAGE + hdr.stub_pm32;
+	params->pm32_selector = BATON_SEL_CODE32;
+	params->entry32 = partition_base + hdr.entry32;
+	params->entry32_ebx = BATON_LEDGER_PHYS;
+	/* The stub and its parameters must be in memory before the SIPI makes a CPU read them. */
+	wmb();
+out:
+	if (page)
+		memunmap(page);
+	if (image)
+		memunmap(image);
+	return ret;
+}
+
+int baton_launch_cpu(u64 partition_base, u32 apic_id)
+{
+	int ret;
+
+	ret = baton_prepare_sipi_page(partition_base);
+	if (ret)
+		return ret;
+	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT);
+	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_DM_INIT);
+	usleep_range(10000, 11000);	/* SDM: 10 ms between INIT and STARTUP */
+	baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
+	usleep_range(200, 300);
+	baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
+	return 0;
+}
