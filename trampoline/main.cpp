@@ -20,6 +20,7 @@ namespace baton {
 namespace {
 
 BootInputs g_inputs;
+uint8_t g_setup_header[bp::setup_header_end];
 LocalApic g_apic;
 PmTimer g_clock;
 
@@ -71,10 +72,19 @@ uint32_t measure_tsc_khz(const PmTimer& clock)
 {
     if (!clock.present())
         return 0;
-    constexpr uint32_t kWindowUs = 20000;
+    // Bracket the TSC reads with PM timer reads and divide by the PM time that really
+    // passed, so the cost of the slow port reads does not bias the rate.
+    constexpr uint32_t kWindowTicks = PmTimer::kHz / 20;  // 50 ms
+    const uint32_t p0 = clock.ticks();
     const uint64_t t0 = cpu::rdtsc();
-    clock.delay_us(kWindowUs);
-    return uint32_t((cpu::rdtsc() - t0) * 1000 / kWindowUs);
+    uint32_t p1;
+    do {
+        cpu::pause();
+        p1 = clock.ticks();
+    } while (((p1 - p0) & 0xffffff) < kWindowTicks);
+    const uint64_t t1 = cpu::rdtsc();
+    const uint64_t ticks = (p1 - p0) & 0xffffff;
+    return uint32_t((t1 - t0) * PmTimer::kHz / ticks / 1000);
 }
 
 void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal)
@@ -173,6 +183,9 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal)
     if (!kimg.ok())
         refuse(kimg.error());
     const KernelImage k = kimg.value();
+    // Keep B's setup header: moving the payload may overwrite the file (launch path: the
+    // payload moves down onto its own header).
+    memcpy(g_setup_header, bz, bp::setup_header_end);
     auto placed = place_in_partition(plan, k, g_inputs.initrd.size());
     if (!placed.ok())
         refuse(placed.error());
@@ -256,7 +269,7 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal)
     memcpy(area + boot_area::cmdline, g_inputs.b_cmdline.str().ptr, g_inputs.b_cmdline.str().len);
     write_setup_data(area + boot_area::setup_data, plan, cal);
     const BootE820& map = e820.value();
-    ZeroPageInputs zin{bz, &k, p.kernel_load, p.initrd,
+    ZeroPageInputs zin{g_setup_header, &k, p.kernel_load, p.initrd,
                        PhysAddr(p.boot_area.value() + boot_area::cmdline),
                        PhysAddr(p.boot_area.value() + boot_area::setup_data), acpi.value().rsdp,
                        &map};

@@ -27,14 +27,19 @@ struct baton_launch_args {
 
 struct baton_status {
 	baton_u32 guard;		/* 1: A cannot bring B's CPUs back online */
-	baton_u32 pad;
+	baton_u32 tsc_khz;		/* A's calibrated TSC rate, for the plan */
 	baton_s64 heartbeat_age_ms;	/* since B's heartbeat last moved; -1: never seen */
+	baton_s64 since_launch_ms;	/* since LAUNCH; -1: not launched */
 	struct baton_ledger ledger;	/* a snapshot */
 };
 
 #define BATON_IOC_LOAD		_IOW('B', 1, struct baton_load_args)
 #define BATON_IOC_LAUNCH	_IOW('B', 2, struct baton_launch_args)
-#define BATON_IOC_ABORT		_IO('B', 3)	/* INIT B's CPUs, drop the guard, forget B */
+/*
+ * INIT B's CPUs, drop the guard, forget B.  A failure the trampoline recorded stays in the
+ * ledger (state "failed") for `baton status`; LOAD accepts that state.
+ */
+#define BATON_IOC_ABORT		_IO('B', 3)
 #define BATON_IOC_STATUS	_IOR('B', 4, struct baton_status)
 
 #endif /* BATON_IOCTL_H */

@@ -8,6 +8,7 @@
  * /sys/kernel/baton/{version,status} are for people.
  */
 #include <linux/cpu.h>
+#include <asm/tsc.h>
 #include <linux/ioport.h>
 #include <linux/kexec.h>
 #include <linux/kobject.h>
@@ -25,6 +26,7 @@
 
 static DEFINE_MUTEX(baton_lock);
 static struct kobject *baton_kobj;
+static unsigned long launched_at;	/* jiffies of the last LAUNCH, 0: none */
 
 static bool baton_ledger_valid(const struct baton_ledger *l)
 {
@@ -65,7 +67,8 @@ static long baton_load(struct baton_load_args __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (baton_state() != BATON_STATE_EMPTY)
+	if ((baton_state() != BATON_STATE_EMPTY && baton_state() != BATON_STATE_FAILED) ||
+	    baton_guard_active())
 		return -EBUSY;
 	if (args.ncpus == 0 || args.ncpus > BATON_MAX_CPUS)
 		return -EINVAL;
@@ -147,6 +150,7 @@ static long baton_launch(struct baton_launch_args __user *uarg)
 		return -ENODEV;
 	}
 	WRITE_ONCE(l->state, BATON_STATE_LAUNCHED);
+	launched_at = jiffies;
 	baton_heartbeat_start();
 	ret = baton_launch_cpu(l->partition_base, l->boot_apic_id);
 	if (ret) {
@@ -163,12 +167,13 @@ static long baton_launch(struct baton_launch_args __user *uarg)
 static long baton_abort(void)
 {
 	struct baton_ledger *l = baton_ledger();
+	bool had_guard = baton_guard_active();
 	u32 state = baton_state();
 	unsigned int i;
 
 	if (state == BATON_STATE_EMPTY)
 		return -ENOENT;
-	if (baton_guard_active()) {
+	if (had_guard) {
 		/* B's CPUs run B, the trampoline or limbo: stop them before A may take them. */
 		for (i = 0; i < l->ncpus && i < BATON_MAX_CPUS; i++)
 			baton_stop_cpu(l->cpus[i].apic_id);
@@ -176,7 +181,10 @@ static long baton_abort(void)
 		baton_guard_remove();
 		module_put(THIS_MODULE);
 	}
-	WRITE_ONCE(l->state, BATON_STATE_EMPTY);
+	launched_at = 0;
+	/* The first abort after a failure keeps the reason for `baton status`. */
+	if (state != BATON_STATE_FAILED || !had_guard)
+		WRITE_ONCE(l->state, BATON_STATE_EMPTY);
 	pr_info("baton: aborted from state %s; B's CPUs may be onlined in A again\n",
 		baton_state_name(state));
 	return 0;
@@ -191,7 +199,9 @@ static long baton_status(struct baton_status __user *uarg)
 	if (!st)
 		return -ENOMEM;
 	st->guard = baton_guard_active();
+	st->tsc_khz = tsc_khz;
 	st->heartbeat_age_ms = baton_heartbeat_age_ms();
+	st->since_launch_ms = launched_at ? jiffies_to_msecs(jiffies - launched_at) : -1;
 	memcpy(&st->ledger, baton_ledger(), sizeof(st->ledger));
 	if (copy_to_user(uarg, st, sizeof(*st)))
 		ret = -EFAULT;

@@ -54,7 +54,7 @@ def sha256_file(path: Path) -> str:
 
 # Kernel A's command line: standard parameters only (README explains each).
 A_CMDLINE = ("console=ttyS0,115200 crashkernel=512M@1G memmap=64K$0x20000 "
-             "no_ipi_broadcast=1 nox2apic panic=0")
+             "no_ipi_broadcast=1 nox2apic nokaslr panic=0")
 A_PARTITION = "0x40000000+512M"   # = crashkernel=512M@1G
 
 

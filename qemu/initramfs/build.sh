@@ -12,7 +12,7 @@ busybox=/bin/busybox
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,lib/modules,usr/bin,usr/sbin}
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,lib/modules,usr/bin,usr/sbin}
 cp "$busybox" "$root/bin/busybox"
 for applet in $("$busybox" --list); do
 	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"

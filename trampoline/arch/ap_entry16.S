@@ -45,6 +45,7 @@ ap_real:
 	shll	$4, %ebx			/* EBX = linear address of the page */
 	lgdtl	AP_HDR_GDTR
 	movl	%cr0, %eax
+	andl	$~(CR0_CD | CR0_NW), %eax	/* INIT leaves the caches disabled */
 	orl	$CR0_PE, %eax
 	movl	%eax, %cr0
 	ljmpl	*AP_HDR_PM32

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+// `baton plan` on saved machine facts: the reference machine, and every refusal.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <variant>
+
+#include "planner.h"
+
+using namespace baton;
+using namespace baton::cli;
+
+namespace {
+
+// /proc/iomem of Debian's 6.1 on the reference machine (4 vCPUs, 2 GiB, crashkernel=512M@1G
+// memmap=64K$0x20000), as read in the a-boots scenario.
+const char* kIomem = R"(00000000-00000fff : Reserved
+00001000-0001ffff : System RAM
+00020000-0002ffff : Reserved
+00030000-0009fbff : System RAM
+0009fc00-0009ffff : Reserved
+000a0000-000bffff : PCI Bus 0000:00
+000f0000-000fffff : Reserved
+  000f0000-000fffff : System ROM
+00100000-7ffdffff : System RAM
+  01000000-01e02556 : Kernel code
+  40000000-5fffffff : Crash kernel
+7ffe0000-7fffffff : Reserved
+80000000-febfffff : PCI Bus 0000:00
+fec00000-fec003ff : IOAPIC 0
+fee00000-fee00fff : Local APIC
+fffc0000-ffffffff : Reserved
+)";
+
+const char* kCpuinfo = "processor\t: 0\napicid\t\t: 0\n\nprocessor\t: 1\napicid\t\t: 1\n\n"
+                       "processor\t: 2\napicid\t\t: 2\n\nprocessor\t: 3\napicid\t\t: 3\n";
+
+const char* kCmdline = "console=ttyS0,115200 crashkernel=512M@1G memmap=64K$0x20000 "
+                       "no_ipi_broadcast=1 nox2apic nokaslr panic=0\n";
+
+MachineFacts reference()
+{
+    MachineFacts f;
+    f.iomem = parse_iomem(kIomem);
+    f.cpus = parse_cpuinfo(kCpuinfo);
+    f.cmdline = kCmdline;
+    const char* memmap[][3] = {{"0x0", "0x9fbff", "System RAM"},
+                               {"0x9fc00", "0x9ffff", "Reserved"},
+                               {"0xf0000", "0xfffff", "Reserved"},
+                               {"0x100000", "0x7ffdffff", "System RAM"},
+                               {"0x7ffe0000", "0x7fffffff", "Reserved"},
+                               {"0xfffc0000", "0xffffffff", "Reserved"}};
+    for (auto& m : memmap) {
+        E820Entry e;
+        REQUIRE(parse_memmap_entry(m[0], m[1], m[2], e));
+        f.firmware.push_back(e);
+    }
+    return f;
+}
+
+std::string refused(const MachineFacts& f, const PlanOptions& o)
+{
+    auto r = make_plan(f, o);
+    REQUIRE(std::holds_alternative<std::string>(r));
+    return std::get<std::string>(r);
+}
+
+const LaunchPlan& planned(const std::variant<LaunchPlan, std::string>& r)
+{
+    if (auto* e = std::get_if<std::string>(&r))
+        FAIL(*e);
+    return std::get<LaunchPlan>(r);
+}
+
+}  // namespace
+
+TEST_CASE("facts: /proc/iomem nesting and names")
+{
+    auto io = parse_iomem(kIomem);
+    REQUIRE(io.size() == 16);
+    CHECK(io[2].begin == 0x20000);
+    CHECK(io[2].end == 0x30000);
+    CHECK(io[2].name == "Reserved");
+    CHECK(io[10].name == "Crash kernel");
+    CHECK(io[10].depth == 1);
+}
+
+TEST_CASE("facts: cpuinfo, cmdline, memmap types")
+{
+    auto cpus = parse_cpuinfo(kCpuinfo);
+    REQUIRE(cpus.size() == 4);
+    CHECK(cpus[3].cpu == 3);
+    CHECK(cpus[3].apic_id == 3);
+    CHECK(cmdline_has(kCmdline, "no_ipi_broadcast=1"));
+    CHECK_FALSE(cmdline_has(kCmdline, "no_ipi_broadcast"));
+    CHECK_FALSE(cmdline_has("no_ipi_broadcast=10", "no_ipi_broadcast=1"));
+    E820Entry e;
+    REQUIRE(parse_memmap_entry("0x3f000000", "0x3f00ffff\n", "ACPI Tables\n", e));
+    CHECK(e.type == E820Type::acpi);
+    CHECK(e.range.size() == 0x10000u);
+    REQUIRE(parse_memmap_entry("0x0", "0xfff", "Soft Reserved", e));
+    CHECK(e.type == E820Type::reserved);
+    CHECK_FALSE(parse_memmap_entry("0x2000", "0x1000", "System RAM", e));
+    CHECK_FALSE(parse_memmap_entry("zz", "0x1000", "System RAM", e));
+}
+
+TEST_CASE("plan: the reference machine's default plan")
+{
+    const auto r = make_plan(reference(), {});
+    const LaunchPlan& lp = planned(r);
+    CHECK(lp.text() == "partition=0x40000000+0x20000000 cpus=2,3");
+    REQUIRE(lp.cpus.size() == 2);
+    CHECK(lp.cpus[0].a_cpu == 2);
+    CHECK(lp.cpus[0].apic_id == 2);
+    CHECK(lp.plan.b_ram().begin() == 0x40200000);
+    CHECK(lp.b_e820.count == 7);
+    CHECK(lp.b_e820.entries[1].range.begin() == 0x24000);
+    CHECK(lp.b_e820.entries[1].range.end() == 0x30000);
+}
+
+TEST_CASE("plan: options")
+{
+    PlanOptions o;
+    o.cpus = {1};
+    o.partition = "0x48000000+256M";
+    o.pci = {"00:05.0"};
+    const auto r = make_plan(reference(), o);
+    const LaunchPlan& lp = planned(r);
+    CHECK(lp.text() == "partition=0x48000000+0x10000000 cpus=1 pci=00:05.0");
+}
+
+TEST_CASE("plan: refusals name the fix")
+{
+    MachineFacts f = reference();
+    PlanOptions o;
+    SECTION("CPU 0")
+    {
+        o.cpus = {0, 1};
+        CHECK(refused(f, o) == "CPU 0 stays with A: it is the boot CPU and cannot be offlined");
+    }
+    SECTION("a CPU that does not exist")
+    {
+        o.cpus = {7};
+        CHECK(refused(f, o) == "CPU 7 does not exist (A has CPUs 0,1,2,3)");
+    }
+    SECTION("a CPU twice")
+    {
+        o.cpus = {2, 2};
+        CHECK(refused(f, o) == "CPU 2 is listed twice");
+    }
+    SECTION("partition outside the crashkernel region")
+    {
+        o.partition = "0x60000000+512M";
+        CHECK(refused(f, o) == "partition 0x60000000-0x7fffffff is outside the crashkernel "
+                               "region 0x40000000-0x5fffffff");
+    }
+    SECTION("partition smaller than B needs")
+    {
+        o.partition = "0x40000000+32M";
+        o.have_kernel = true;
+        o.kernel.init_size = 0xe14000;
+        o.kernel.alignment = 0x200000;
+        o.kernel.relocatable = true;
+        o.kernel.pref_address = 0x1000000;
+        o.kernel.initrd_max = 0x7fffffff;
+        o.initrd_size = 1 << 20;
+        CHECK(refused(f, o).find("leaves B less than 48 MiB") != std::string::npos);
+    }
+    SECTION("A without crashkernel=")
+    {
+        f.iomem = parse_iomem("00100000-7ffdffff : System RAM\n00020000-0002ffff : Reserved\n");
+        CHECK(refused(f, o) == "A has no crashkernel region for B: boot A with crashkernel=512M@1G");
+    }
+    SECTION("A without the low window")
+    {
+        f.iomem = parse_iomem("00001000-0009fbff : System RAM\n  40000000-5fffffff : Crash kernel\n");
+        CHECK(refused(f, o) == "the low window 0x20000-0x2ffff is A's RAM: boot A with memmap=64K$0x20000");
+    }
+    SECTION("A without no_ipi_broadcast=1")
+    {
+        f.cmdline = "console=ttyS0 crashkernel=512M@1G memmap=64K$0x20000";
+        CHECK(refused(f, o) == "A broadcasts IPIs that would hit B's CPUs: boot A with no_ipi_broadcast=1");
+    }
+    SECTION("a malformed PCI function")
+    {
+        o.pci = {"0:5.0"};
+        CHECK(refused(f, o) == "plan: pci=0:5.0: expected BB:DD.F (hex bus, device, function)");
+    }
+}

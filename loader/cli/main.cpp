@@ -1,0 +1,695 @@
+// SPDX-License-Identifier: GPL-2.0
+// `baton`: runs in kernel A and splits off kernel B.
+//   baton plan | load | launch | status | abort | unload   (each with --help and --json)
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "json.h"
+#include "lib/sha256.h"
+#include "lib/zero_page.h"
+#include "planner.h"
+#include "sys.h"
+
+namespace baton::cli {
+
+namespace {
+
+const char* const kStateFile = "/run/baton/state";
+const char* const kDefaultDir = "/usr/lib/baton";
+
+struct Args {
+    std::string command;
+    std::map<std::string, std::string> opts;  // --key value / --flag
+    bool json = false;
+    bool help = false;
+};
+
+// One line on stderr, exit status 1: every refusal goes through here.
+int refuse(const std::string& why, bool json)
+{
+    if (json) {
+        Json j;
+        j.obj().kv("ok", false).kv("error", why).end();
+        printf("%s\n", j.str().c_str());
+    }
+    fprintf(stderr, "baton: %s\n", why.c_str());
+    return 1;
+}
+
+std::string opt(const Args& a, const std::string& k, const std::string& def = "")
+{
+    auto it = a.opts.find(k);
+    return it == a.opts.end() ? def : it->second;
+}
+
+std::string hex(uint64_t v)
+{
+    char b[24];
+    snprintf(b, sizeof(b), "%#llx", static_cast<unsigned long long>(v));
+    return b;
+}
+
+std::string state_name(uint32_t s)
+{
+    switch (s) {
+    case BATON_STATE_EMPTY: return "empty";
+    case BATON_STATE_LOADED: return "loaded";
+    case BATON_STATE_LAUNCHED: return "launched";
+    case BATON_STATE_B_BOOTING: return "b-booting";
+    case BATON_STATE_B_RUNNING: return "b-running";
+    case BATON_STATE_FAILED: return "failed";
+    }
+    return "unknown";
+}
+
+// The saved plan: what `plan` decided, for `load`, `launch` and `abort`.
+struct SavedState {
+    std::string plan_text;
+    std::vector<PlannedCpu> cpus;
+};
+
+std::optional<std::string> save_state(const LaunchPlan& lp)
+{
+    ::mkdir("/run", 0755);
+    ::mkdir("/run/baton", 0700);
+    std::ofstream f(kStateFile);
+    f << "plan " << lp.text() << "\n";
+    for (const PlannedCpu& c : lp.cpus)
+        f << "cpu " << c.a_cpu << " " << c.apic_id << "\n";
+    if (!f)
+        return std::string(kStateFile) + ": cannot write";
+    return std::nullopt;
+}
+
+std::optional<SavedState> load_state()
+{
+    std::ifstream f(kStateFile);
+    if (!f)
+        return std::nullopt;
+    SavedState s;
+    std::string line;
+    while (std::getline(f, line)) {
+        if (line.rfind("plan ", 0) == 0)
+            s.plan_text = line.substr(5);
+        else if (line.rfind("cpu ", 0) == 0) {
+            PlannedCpu c{};
+            if (sscanf(line.c_str(), "cpu %u %u", &c.a_cpu, &c.apic_id) == 2)
+                s.cpus.push_back(c);
+        }
+    }
+    if (s.plan_text.empty() || s.cpus.empty())
+        return std::nullopt;
+    return s;
+}
+
+std::vector<unsigned> parse_cpu_list(const std::string& s, std::string& err)
+{
+    std::vector<unsigned> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        char* end = nullptr;
+        unsigned long v = strtoul(item.c_str(), &end, 10);
+        if (item.empty() || *end || v > 4095) {
+            err = "--cpus: '" + item + "' is not a CPU number";
+            return {};
+        }
+        out.push_back(unsigned(v));
+    }
+    return out;
+}
+
+Expected<std::vector<uint8_t>> read_bytes(const std::string& path)
+{
+    auto s = read_file(path);
+    if (!s)
+        return Error(s.error);
+    return std::vector<uint8_t>(s.value->begin(), s.value->end());
+}
+
+std::string sha256_hex(std::span<const uint8_t> data)
+{
+    uint8_t d[32];
+    sha256(data.data(), data.size(), d);
+    std::string h;
+    for (uint8_t b : d) {
+        char x[3];
+        snprintf(x, sizeof(x), "%02x", b);
+        h += x;
+    }
+    return h;
+}
+
+// Digests published next to B's files (sha256sum format): what the trampoline checks the
+// placed segments against.  Without a manifest, the digests of the files as read now.
+std::map<std::string, std::string> read_manifest(const std::string& path)
+{
+    std::map<std::string, std::string> m;
+    std::ifstream f(path);
+    std::string digest, name;
+    while (f >> digest >> name) {
+        if (!name.empty() && name[0] == '*')
+            name.erase(0, 1);
+        m[name.substr(name.rfind('/') + 1)] = digest;
+    }
+    return m;
+}
+
+std::string basename_of(const std::string& p) { return p.substr(p.rfind('/') + 1); }
+
+void print_plan(const LaunchPlan& lp, bool json)
+{
+    if (json) {
+        Json j;
+        j.obj().kv("ok", true).kv("plan", lp.text());
+        j.key("partition").obj().kv("base", hex(lp.plan.partition.begin()))
+            .kv("size", hex(lp.plan.partition.size())).end();
+        j.key("b_ram").obj().kv("base", hex(lp.plan.b_ram().begin()))
+            .kv("size", hex(lp.plan.b_ram().size())).end();
+        j.key("low_window").obj().kv("base", hex(lp.plan.low.begin()))
+            .kv("size", hex(lp.plan.low.size())).end();
+        j.key("cpus").arr();
+        for (const PlannedCpu& c : lp.cpus)
+            j.obj().kv("a_cpu", c.a_cpu).kv("apic_id", c.apic_id).end();
+        j.end();
+        j.key("uarts").arr().val(hex(lp.plan.console_port)).end();
+        j.key("pci").arr();
+        for (size_t i = 0; i < lp.plan.npci; i++)
+            j.val(hex(lp.plan.pci[i]));
+        j.end();
+        j.key("e820").arr();
+        for (size_t i = 0; i < lp.b_e820.count; i++) {
+            const E820Entry& e = lp.b_e820.entries[i];
+            const Str t = e820_type_name(e.type);
+            j.obj().kv("begin", hex(e.range.begin())).kv("end", hex(e.range.end()))
+                .kv("type", std::string(t.ptr, t.len)).end();
+        }
+        j.end().end();
+        printf("%s\n", j.str().c_str());
+        return;
+    }
+    printf("partition   %s-%s (%llu MiB), crashkernel region %s-%s\n",
+           hex(lp.plan.partition.begin()).c_str(), hex(lp.plan.partition.end() - 1).c_str(),
+           static_cast<unsigned long long>(lp.plan.partition.size() >> 20),
+           hex(lp.crash_region.begin()).c_str(), hex(lp.crash_region.end() - 1).c_str());
+    printf("B's RAM     %s-%s + low window %s-%s\n", hex(lp.plan.b_ram().begin()).c_str(),
+           hex(lp.plan.b_ram().end() - 1).c_str(), hex(lp.plan.low.begin()).c_str(),
+           hex(lp.plan.low.end() - 1).c_str());
+    printf("B's CPUs   ");
+    for (const PlannedCpu& c : lp.cpus)
+        printf(" cpu%u (APIC ID %u)", c.a_cpu, c.apic_id);
+    printf("; B boots on APIC ID %u\n", lp.cpus[0].apic_id);
+    printf("B's UART    %s (COM2)\n", hex(lp.plan.console_port).c_str());
+    printf("B's PCI     %s\n", lp.plan.npci ? "" : "none");
+    for (size_t i = 0; i < lp.plan.npci; i++)
+        printf("            %02x:%02x.%x\n", lp.plan.pci[i] >> 8, (lp.plan.pci[i] >> 3) & 0x1f,
+               lp.plan.pci[i] & 7);
+    printf("B's e820    %zu entries\n", lp.b_e820.count);
+    for (size_t i = 0; i < lp.b_e820.count; i++) {
+        const E820Entry& e = lp.b_e820.entries[i];
+        const Str t = e820_type_name(e.type);
+        printf("            %s-%s %.*s\n", hex(e.range.begin()).c_str(),
+               hex(e.range.end() - 1).c_str(), int(t.len), t.ptr);
+    }
+    printf("plan        %s\n", lp.text().c_str());
+}
+
+// ---------------------------------------------------------------------------------------
+int cmd_plan(const Args& a)
+{
+    auto facts = read_machine_facts();
+    if (!facts)
+        return refuse(facts.error, a.json);
+    PlanOptions o;
+    if (a.opts.count("partition"))
+        o.partition = opt(a, "partition");
+    if (a.opts.count("cpus")) {
+        std::string err;
+        o.cpus = parse_cpu_list(opt(a, "cpus"), err);
+        if (!err.empty())
+            return refuse(err, a.json);
+    }
+    if (a.opts.count("pci")) {
+        std::stringstream ss(opt(a, "pci"));
+        std::string item;
+        while (std::getline(ss, item, ','))
+            o.pci.push_back(item);
+    }
+    const std::string dir = opt(a, "dir", kDefaultDir);
+    const std::string kernel = opt(a, "kernel", dir + "/bzImage");
+    const std::string initrd = opt(a, "initrd", dir + "/initramfs.cpio.gz");
+    if (auto img = read_bytes(kernel)) {
+        auto k = parse_bzimage(img.value->data(), img.value->size());
+        if (!k.ok())
+            return refuse(kernel + ": " + k.error().msg.c_str(), a.json);
+        o.kernel = k.value();
+        o.have_kernel = true;
+        if (auto rd = read_bytes(initrd))
+            o.initrd_size = rd.value->size();
+    } else {
+        return refuse(img.error, a.json);
+    }
+    auto r = make_plan(*facts.value, o);
+    if (auto* err = std::get_if<std::string>(&r))
+        return refuse(*err, a.json);
+    const LaunchPlan& lp = std::get<LaunchPlan>(r);
+    if (auto err = save_state(lp))
+        return refuse(*err, a.json);
+    print_plan(lp, a.json);
+    return 0;
+}
+
+int cmd_load(const Args& a)
+{
+    auto dev = Device::open();
+    if (!dev)
+        return refuse(dev.error, a.json);
+    auto st = dev.value->status();
+    if (!st)
+        return refuse(st.error, a.json);
+    const uint32_t state = st.value->ledger.magic == BATON_LEDGER_MAGIC ? st.value->ledger.state
+                                                                      : BATON_STATE_EMPTY;
+    if (state != BATON_STATE_EMPTY && state != BATON_STATE_FAILED)
+        return refuse("B is already " + state_name(state) + ": baton unload (or abort) first", a.json);
+    auto saved = load_state();
+    if (!saved)
+        return refuse("no plan: run baton plan first", a.json);
+
+    const std::string dir = opt(a, "dir", kDefaultDir);
+    const std::string tpath = opt(a, "trampoline", dir + "/trampoline.bin");
+    const std::string kpath = opt(a, "kernel", dir + "/bzImage");
+    const std::string ipath = opt(a, "initrd", dir + "/initramfs.cpio.gz");
+    auto tramp = read_bytes(tpath);
+    auto kernel = read_bytes(kpath);
+    auto initrd = read_bytes(ipath);
+    if (!tramp)
+        return refuse(tramp.error, a.json);
+    if (!kernel)
+        return refuse(kernel.error, a.json);
+    if (!initrd)
+        return refuse(initrd.error, a.json);
+
+    auto parsed = parse_plan(Str(saved->plan_text.data(), saved->plan_text.size()));
+    if (!parsed.ok())
+        return refuse(std::string("saved plan: ") + parsed.error().msg.c_str(), a.json);
+    const Plan& plan = parsed.value();
+    auto k = parse_bzimage(kernel.value->data(), kernel.value->size());
+    if (!k.ok())
+        return refuse(kpath + ": " + k.error().msg.c_str(), a.json);
+    auto placed = place_in_partition(plan, k.value(), initrd.value->size());
+    if (!placed.ok())
+        return refuse(placed.error().msg.c_str(), a.json);
+    const Placement& p = placed.value();
+
+    // The trampoline image and its header.
+    baton_image_header hdr{};
+    if (tramp.value->size() < BATON_IMAGE_HEADER_OFFSET + sizeof(hdr))
+        return refuse(tpath + ": too short for a trampoline image", a.json);
+    memcpy(&hdr, tramp.value->data() + BATON_IMAGE_HEADER_OFFSET, sizeof(hdr));
+    if (hdr.magic != BATON_IMAGE_MAGIC || hdr.version != BATON_ABI_VERSION)
+        return refuse(tpath + ": not a baton trampoline of ABI " + std::to_string(BATON_ABI_VERSION),
+                      a.json);
+    if (hdr.image_size > BATON_LAUNCH_OFFSET)
+        return refuse(tpath + ": image overlaps the launch block", a.json);
+
+    // Digests: the published manifest if there is one, else the files as read now.
+    auto manifest = read_manifest(opt(a, "digests", dir + "/SHA256SUMS"));
+    std::string kd = manifest.count(basename_of(kpath)) ? manifest[basename_of(kpath)]
+                                                         : sha256_hex(*kernel.value);
+    std::string id = manifest.count(basename_of(ipath)) ? manifest[basename_of(ipath)]
+                                                         : sha256_hex(*initrd.value);
+    // A's refined TSC rate beats anything the trampoline can measure in a few ms.
+    std::string plan_text = saved->plan_text + " kernel.sha256=" + kd + " initrd.sha256=" + id;
+    if (st.value->tsc_khz)
+        plan_text += " tsc_khz=" + std::to_string(st.value->tsc_khz);
+    if (plan_text.size() >= BATON_PLAN_MAX)
+        return refuse("plan text too long for the launch block", a.json);
+    std::string cmdline = "console=ttyS1,115200 no_ipi_broadcast=1";
+    if (a.opts.count("append"))
+        cmdline += " " + opt(a, "append");
+    if (cmdline.size() >= BATON_CMDLINE_MAX || cmdline.size() > k.value().cmdline_max)
+        return refuse("B's command line is too long", a.json);
+
+    // The resident segment: trampoline image, then the launch block at its fixed offset.
+    auto facts = read_machine_facts();
+    if (!facts)
+        return refuse(facts.error, a.json);
+    std::vector<uint8_t> resident(BATON_LAUNCH_OFFSET + sizeof(baton_launch_block), 0);
+    memcpy(resident.data(), tramp.value->data(), tramp.value->size());
+    auto* blk = reinterpret_cast<baton_launch_block*>(resident.data() + BATON_LAUNCH_OFFSET);
+    blk->magic = BATON_LAUNCH_MAGIC;
+    blk->version = BATON_ABI_VERSION;
+    blk->size = sizeof(*blk);
+    blk->kernel_phys = p.kernel_load.value();
+    blk->kernel_size = kernel.value->size();
+    blk->initrd_phys = p.initrd.begin();
+    blk->initrd_size = initrd.value->size();
+    if (facts.value->firmware.size() > BATON_LAUNCH_MAX_E820)
+        return refuse("firmware memory map longer than the launch block holds", a.json);
+    blk->nfirmware = uint32_t(facts.value->firmware.size());
+    for (size_t i = 0; i < facts.value->firmware.size(); i++) {
+        const E820Entry& e = facts.value->firmware[i];
+        blk->firmware[i] = {e.range.begin(), e.range.size(), uint32_t(e.type), 0};
+    }
+    memcpy(blk->plan, plan_text.c_str(), plan_text.size() + 1);
+    memcpy(blk->cmdline, cmdline.c_str(), cmdline.size() + 1);
+
+    auto page_up = [](uint64_t v) { return (v + 4095) & ~uint64_t(4095); };
+    const uint64_t base = plan.partition.begin();
+    const Segment segs[] = {
+        {resident, base, BATON_RESIDENT_SIZE},
+        {*kernel.value, p.kernel_load.value(), page_up(kernel.value->size())},
+        {*initrd.value, p.initrd.begin(), page_up(initrd.value->size())},
+    };
+    if (kexec_crash_loaded())
+        return refuse("a crash kernel is loaded: B would be overwritten on a panic; "
+                      "kexec -p -u first", a.json);
+    if (auto err = kexec_load_crash(base, segs))
+        return refuse(*err, a.json);
+
+    baton_load_args la{};
+    la.partition_base = base;
+    la.partition_size = plan.partition.size();
+    la.launch_block = base + BATON_LAUNCH_OFFSET;
+    la.ncpus = uint32_t(plan.ncpus);
+    for (size_t i = 0; i < plan.ncpus; i++)
+        la.apic_ids[i] = plan.cpus[i];
+    if (auto err = dev.value->load(la)) {
+        kexec_unload_crash();  // no partial load
+        return refuse(*err, a.json);
+    }
+    if (a.json) {
+        Json j;
+        j.obj().kv("ok", true).kv("kernel_load", hex(p.kernel_load.value()))
+            .kv("initrd", hex(p.initrd.begin())).kv("kernel_sha256", kd).kv("initrd_sha256", id).end();
+        printf("%s\n", j.str().c_str());
+    } else {
+        printf("loaded: trampoline at %s, B's kernel at %s (%zu bytes), initramfs at %s (%zu bytes)\n",
+               hex(base).c_str(), hex(p.kernel_load.value()).c_str(), kernel.value->size(),
+               hex(p.initrd.begin()).c_str(), initrd.value->size());
+    }
+    return 0;
+}
+
+// Brings B's CPUs back to A (after an abort or a failed launch).
+std::string online_cpus(const std::vector<PlannedCpu>& cpus)
+{
+    std::string errs;
+    for (const PlannedCpu& c : cpus)
+        if (!cpu_online(c.a_cpu))
+            if (auto err = set_cpu_online(c.a_cpu, true))
+                errs += (errs.empty() ? "" : "; ") + *err;
+    return errs;
+}
+
+int cmd_launch(const Args& a)
+{
+    auto dev = Device::open();
+    if (!dev)
+        return refuse(dev.error, a.json);
+    auto st = dev.value->status();
+    if (!st)
+        return refuse(st.error, a.json);
+    const uint32_t state = st.value->ledger.magic == BATON_LEDGER_MAGIC ? st.value->ledger.state
+                                                                      : BATON_STATE_EMPTY;
+    if (state == BATON_STATE_EMPTY || state == BATON_STATE_FAILED)
+        return refuse("nothing is loaded: run baton load first", a.json);
+    if (state != BATON_STATE_LOADED)
+        return refuse("B is already " + state_name(state) + ": launch refused", a.json);
+    auto saved = load_state();
+    if (!saved)
+        return refuse("no plan: run baton plan first", a.json);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<PlannedCpu> offlined;
+    for (const PlannedCpu& c : saved->cpus) {
+        if (!cpu_online(c.a_cpu))
+            continue;
+        if (auto err = set_cpu_online(c.a_cpu, false)) {
+            online_cpus(offlined);
+            return refuse(*err, a.json);
+        }
+        offlined.push_back(c);
+        if (!a.json)
+            printf("launch: cpu%u (APIC ID %u) offline in A\n", c.a_cpu, c.apic_id);
+    }
+    if (auto err = dev.value->launch()) {
+        online_cpus(offlined);
+        return refuse(*err, a.json);
+    }
+    if (!a.json)
+        printf("launch: INIT-SIPI sent to APIC ID %u; waiting for B\n", saved->cpus[0].apic_id);
+
+    const double timeout = atof(opt(a, "timeout", "120").c_str());
+    uint32_t last = BATON_STATE_LAUNCHED;
+    for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        auto s = dev.value->status();
+        if (!s)
+            return refuse(s.error, a.json);
+        const uint32_t now = s.value->ledger.state;
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (now != last && !a.json)
+            printf("launch: %s after %.2f s\n", state_name(now).c_str(), secs);
+        last = now;
+        if (now == BATON_STATE_FAILED) {
+            std::string why(s.value->ledger.message,
+                            strnlen(s.value->ledger.message, sizeof(s.value->ledger.message)));
+            dev.value->abort();
+            std::string back = online_cpus(saved->cpus);
+            return refuse("the trampoline refused: " + why + "; B's CPUs are back in A" +
+                              (back.empty() ? "" : " (but: " + back + ")"),
+                          a.json);
+        }
+        if (now == BATON_STATE_B_RUNNING) {
+            if (a.json) {
+                Json j;
+                j.obj().kv("ok", true).kv("state", state_name(now)).kv("seconds", secs).end();
+                printf("%s\n", j.str().c_str());
+            } else {
+                printf("launch: B is running (heartbeat) %.2f s after launch\n", secs);
+            }
+            return 0;
+        }
+        if (secs > timeout)
+            return refuse("B did not start its heartbeat within " + opt(a, "timeout", "120") +
+                              " s (state " + state_name(now) + "): see baton status, baton abort",
+                          a.json);
+    }
+}
+
+int cmd_status(const Args& a)
+{
+    auto dev = Device::open();
+    if (!dev)
+        return refuse(dev.error, a.json);
+    auto st = dev.value->status();
+    if (!st)
+        return refuse(st.error, a.json);
+    const baton_status& s = *st.value;
+    const baton_ledger& l = s.ledger;
+    const bool valid = l.magic == BATON_LEDGER_MAGIC && l.version == BATON_ABI_VERSION;
+    const uint32_t state = valid ? l.state : BATON_STATE_EMPTY;
+    // B is alive while its heartbeat moves; dead when it stopped, or never started in time.
+    std::string health = "-";
+    if (state == BATON_STATE_B_RUNNING || state == BATON_STATE_B_BOOTING ||
+        state == BATON_STATE_LAUNCHED) {
+        if (s.heartbeat_age_ms >= 0)
+            health = s.heartbeat_age_ms < 1000 ? "alive" : "dead (heartbeat stopped)";
+        else
+            health = s.since_launch_ms > 60000 ? "dead (no heartbeat since launch)" : "starting";
+    }
+    std::string message(l.message, strnlen(l.message, sizeof(l.message)));
+    auto saved = load_state();
+    if (a.json) {
+        Json j;
+        j.obj().kv("ok", true).kv("state", state_name(state)).kv("b", health)
+            .kv("heartbeat", valid ? l.b_heartbeat : 0).kv("heartbeat_age_ms", s.heartbeat_age_ms)
+            .kv("since_launch_ms", s.since_launch_ms).kv("guard", s.guard != 0);
+        if (state == BATON_STATE_FAILED)
+            j.kv("failure", message);
+        if (valid && state != BATON_STATE_EMPTY) {
+            j.key("partition").obj().kv("base", hex(l.partition_base)).kv("size", hex(l.partition_size)).end();
+            j.key("cpus").arr();
+            for (uint32_t i = 0; i < l.ncpus && i < BATON_MAX_CPUS; i++) {
+                int a_cpu = -1;
+                if (saved)
+                    for (const PlannedCpu& c : saved->cpus)
+                        if (c.apic_id == l.cpus[i].apic_id)
+                            a_cpu = int(c.a_cpu);
+                j.obj().kv("apic_id", l.cpus[i].apic_id).kv("a_cpu", a_cpu)
+                    .kv("owner", state >= BATON_STATE_LAUNCHED && s.guard ? "B" : "A").end();
+            }
+            j.end();
+        }
+        j.end();
+        printf("%s\n", j.str().c_str());
+        return 0;
+    }
+    printf("state       %s\n", state_name(state).c_str());
+    if (state == BATON_STATE_FAILED)
+        printf("failure     %s\n", message.c_str());
+    if (!valid || state == BATON_STATE_EMPTY)
+        return 0;
+    printf("B           %s, heartbeat %llu, age %lld ms\n", health.c_str(),
+           static_cast<unsigned long long>(l.b_heartbeat), static_cast<long long>(s.heartbeat_age_ms));
+    printf("partition   %s-%s (owner B%s)\n", hex(l.partition_base).c_str(),
+           hex(l.partition_base + l.partition_size - 1).c_str(),
+           state >= BATON_STATE_LAUNCHED ? "" : ", loaded, not started");
+    printf("guard       %s\n", s.guard ? "on (A cannot online B's CPUs)" : "off");
+    for (uint32_t i = 0; i < l.ncpus && i < BATON_MAX_CPUS; i++)
+        printf("cpu         APIC ID %u: %s\n", l.cpus[i].apic_id,
+               s.guard ? "B" : "A");
+    return 0;
+}
+
+int cmd_abort(const Args& a)
+{
+    auto dev = Device::open();
+    if (!dev)
+        return refuse(dev.error, a.json);
+    auto saved = load_state();
+    if (auto err = dev.value->abort())
+        return refuse(*err + " (nothing to abort?)", a.json);
+    std::string back = saved ? online_cpus(saved->cpus) : "";
+    if (kexec_crash_loaded())
+        kexec_unload_crash();
+    if (!back.empty())
+        return refuse("B stopped, but " + back, a.json);
+    if (a.json) {
+        Json j;
+        j.obj().kv("ok", true).end();
+        printf("%s\n", j.str().c_str());
+    } else {
+        printf("abort: B stopped, its CPUs are online in A again, its image is unloaded\n");
+    }
+    return 0;
+}
+
+int cmd_unload(const Args& a)
+{
+    auto dev = Device::open();
+    if (!dev)
+        return refuse(dev.error, a.json);
+    auto st = dev.value->status();
+    if (!st)
+        return refuse(st.error, a.json);
+    const uint32_t state = st.value->ledger.magic == BATON_LEDGER_MAGIC ? st.value->ledger.state
+                                                                      : BATON_STATE_EMPTY;
+    if (st.value->guard)
+        return refuse("B is " + state_name(state) + " on its CPUs: baton abort stops it first", a.json);
+    if (state == BATON_STATE_EMPTY && !kexec_crash_loaded())
+        return refuse("nothing is loaded", a.json);
+    if (kexec_crash_loaded())
+        if (auto err = kexec_unload_crash())
+            return refuse(*err, a.json);
+    if (state != BATON_STATE_EMPTY)
+        dev.value->abort();
+    if (a.json) {
+        Json j;
+        j.obj().kv("ok", true).end();
+        printf("%s\n", j.str().c_str());
+    } else {
+        printf("unload: B's image is gone from the crashkernel region\n");
+    }
+    return 0;
+}
+
+struct Command {
+    const char* name;
+    int (*run)(const Args&);
+    const char* options;  // the --options it takes, space separated
+    const char* usage;
+};
+
+const Command kCommands[] = {
+    {"plan", cmd_plan, " cpus partition pci dir kernel initrd ",
+     "baton plan [--cpus N,N] [--partition BASE+SIZE] [--pci BB:DD.F,...] [--dir DIR]\n"
+     "           [--kernel FILE] [--initrd FILE] [--json]\n"
+     "  Computes B's partition from /proc/iomem, /sys/firmware/memmap and the CPU list:\n"
+     "  B's CPUs (A's numbers; default the last two, never 0), B's RAM (default the whole\n"
+     "  crashkernel region), the low window, B's UART and PCI allow-list, B's e820.\n"
+     "  Saves it in /run/baton/state for load and launch."},
+    {"load", cmd_load, " dir trampoline kernel initrd digests append ",
+     "baton load [--dir DIR] [--trampoline FILE] [--kernel FILE] [--initrd FILE]\n"
+     "           [--digests SHA256SUMS] [--append \"B cmdline\"] [--json]\n"
+     "  Places the trampoline, B's bzImage and initramfs and the launch block with\n"
+     "  kexec_load(KEXEC_ON_CRASH) at their final addresses in the partition, and records\n"
+     "  the plan in the ledger.  DIR defaults to /usr/lib/baton."},
+    {"launch", cmd_launch, " timeout ",
+     "baton launch [--timeout SECONDS] [--json]\n"
+     "  Offlines B's CPUs in A, guards them, INIT-SIPIs the first into the trampoline and\n"
+     "  waits for B's heartbeat.  If the trampoline refuses, B's CPUs return to A."},
+    {"status", cmd_status, " ",
+     "baton status [--json]\n"
+     "  The ledger: loaded / launched / B running / failed (with the reason), B's\n"
+     "  heartbeat and its age, who owns each CPU and the partition."},
+    {"abort", cmd_abort, " ",
+     "baton abort [--json]\n"
+     "  Stops B (INIT to its CPUs), returns its CPUs to A (online again), unloads it."},
+    {"unload", cmd_unload, " ",
+     "baton unload [--json]\n"
+     "  Removes a loaded, not launched B from the crashkernel region."},
+};
+
+void usage(FILE* f)
+{
+    fprintf(f, "usage: baton COMMAND [options]   (baton COMMAND --help)\n\n");
+    for (const Command& c : kCommands)
+        fprintf(f, "%s\n\n", c.usage);
+}
+
+}  // namespace
+
+int run(int argc, char** argv)
+{
+    Args a;
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    a.command = argv[1];
+    if (a.command == "--help" || a.command == "-h" || a.command == "help") {
+        usage(stdout);
+        return 0;
+    }
+    for (int i = 2; i < argc; i++) {
+        std::string s = argv[i];
+        if (s == "--json")
+            a.json = true;
+        else if (s == "--help" || s == "-h")
+            a.help = true;
+        else if (s.rfind("--", 0) == 0 && i + 1 < argc)
+            a.opts[s.substr(2)] = argv[++i];
+        else
+            return refuse("unexpected argument '" + s + "' (see baton " + a.command + " --help)", a.json);
+    }
+    for (const Command& c : kCommands)
+        if (a.command == c.name) {
+            if (a.help) {
+                printf("%s\n", c.usage);
+                return 0;
+            }
+            for (const auto& [k, v] : a.opts)
+                if (!strstr(c.options, (" " + k + " ").c_str()))
+                    return refuse("baton " + a.command + " takes no --" + k + " (see --help)",
+                                  a.json);
+            return c.run(a);
+        }
+    return refuse("unknown command '" + a.command + "' (see baton --help)", a.json);
+}
+
+}  // namespace baton::cli
+
+int main(int argc, char** argv) { return baton::cli::run(argc, argv); }

@@ -1,0 +1,11 @@
+#!/bin/bash
+# Stages /usr/lib/baton for A's initramfs: B's kernel and initramfs, the trampoline, and the
+# digests `baton load` hands to the trampoline (the published manifest of B's files).
+#   qemu/initramfs/stage-baton.sh OUTDIR BZIMAGE INITRAMFS TRAMPOLINE_BIN
+set -euo pipefail
+out=$1
+mkdir -p "$out"
+cp "$2" "$out/bzImage.tmp" && mv "$out/bzImage.tmp" "$out/bzImage"
+cp "$3" "$out/initramfs.cpio.gz.tmp" && mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+cp "$4" "$out/trampoline.bin.tmp" && mv "$out/trampoline.bin.tmp" "$out/trampoline.bin"
+(cd "$out" && sha256sum bzImage initramfs.cpio.gz trampoline.bin > SHA256SUMS)
