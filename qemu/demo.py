@@ -41,7 +41,7 @@ def main() -> int:
     m = b["metrics"]
     print("\n=== summary " + "=" * 50)
     rows = [
-        ("kernel A", f"{a['metrics'].get('a_kernel', '?')}, shell in {a['metrics'].get('a_boot_to_shell_s', '?')} s, "
+        ("kernel A", f"{a['metrics'].get('a_kernel', '?')}, shell in {a['metrics'].get('a_boot_to_login_s', '?')} s, "
                      f"baton.ko {a['metrics'].get('module_version', '?')}"),
         ("kernel B", f"{m.get('b_nproc', '?')} CPUs (present {m.get('b_cpus_present', '?')}), "
                      f"shell {m.get('b_boot_s', '?')} s after the trampoline's jump"),

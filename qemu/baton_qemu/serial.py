@@ -8,6 +8,9 @@ import time
 from pathlib import Path
 
 
+HEARTBEAT = re.compile(r"^HB \d+ \d+$")
+
+
 class ScenarioError(Exception):
     """A scenario step failed; the message says which and why."""
 
@@ -84,6 +87,15 @@ class SerialPort:
             sock.sendall(data[i:i + 8])
             time.sleep(0.01)
 
+    def login(self, user: str = "root", password: str = "baton", timeout: float = 60) -> None:
+        """Logs in at the getty on this port (the documented test login)."""
+        self.send("\n")
+        self.expect(r"login: ?$", timeout, "login prompt")
+        self.send(user + "\n")
+        self.expect(r"Password: ?$", timeout, "password prompt")
+        self.send(password + "\n")
+        self.expect(r"[ab]:[^\n]*# ", timeout, "shell prompt after login")
+
     def run(self, command: str, timeout: float = 30) -> str:
         """Runs a shell command at this port's prompt and returns its output."""
         tag = f"{int(time.monotonic() * 1000) % 100000}"
@@ -92,6 +104,8 @@ class SerialPort:
         begin = self.expect(rf"^@@B{tag}\r?\n", timeout, f"start of `{command}`")
         end = self.expect(rf"^@@E{tag} (\d+)\r?$", timeout, f"end of `{command}`")
         out = self.text()[begin.end():end.start()].replace("\r", "")
+        # A's health heartbeat shares the console: its lines are not command output.
+        out = "\n".join(l for l in out.split("\n") if not HEARTBEAT.match(l))
         if end.group(1) != "0":
             raise ScenarioError(f"{self.name}: `{command}` exited {end.group(1)}: {out.strip()}")
         return out

@@ -20,13 +20,20 @@ done
 cp "$here/init-$role" "$root/init"
 chmod 755 "$root/init"
 cp "$here/common.sh" "$root/etc/baton-common.sh"
+cp "$here/start-health" "$root/usr/bin/start-health"
 for pair in "$@"; do
 	src=${pair%%:*}; dst=${pair#*:}
 	mkdir -p "$root/$(dirname "$dst")"
 	cp "$src" "$root/$dst"
 done
+# The documented test login on both consoles: root / baton (README).  A fixed salt keeps the
+# image reproducible.
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+echo "root:$("$busybox" mkpasswd -m sha512 baton batonsalt):19000:0:99999:7:::" > "$root/etc/shadow"
+chmod 600 "$root/etc/shadow"
 echo "root:x:0:" > "$root/etc/group"
+echo "/bin/sh" > "$root/etc/shells"
+printf 'PS1="%s:\\w# "\nexport PATH=/usr/bin:/bin:/sbin:/usr/sbin\n' "$role" > "$root/etc/profile"
 
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |

@@ -18,8 +18,10 @@ def run(ctx) -> None:
         r.metric("a_kernel", version.group(1))
         loaded = com1.expect(r"baton-a: baton.ko (loaded, version .*|failed to load)$", 120, "module load")
         r.check("baton.ko loads into A", loaded.group(1).startswith("loaded"), loaded.group(1).strip())
-        com1.expect(r"^BATON-A-READY", 60, "A's shell")
-        r.metric("a_boot_to_shell_s", round(m.uptime(), 2))
+        com1.expect(r"^BATON-A-READY", 60, "A's init")
+        com1.expect(r"login: ?$", 60, "A's login prompt")
+        r.metric("a_boot_to_login_s", round(m.uptime(), 2))
+        com1.login()
 
         r.metric("a_cmdline", com1.run("cat /proc/cmdline").strip())
         status = com1.run("cat /sys/kernel/baton/status")

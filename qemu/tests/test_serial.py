@@ -85,3 +85,21 @@ class IomemTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class HeartbeatTest(unittest.TestCase):
+    # Saved from a launch run: heartbeat lines after prompts and between command output.
+    SAVED = ("@@E65954 0\na:~# \x1b[6nHB 2 4053\nHB 3 4153\nHB 4 4253\n"
+             "ne at 0x40000000\n@@E69769 0\na:~# \x1b[6nHB 5 4556\necho @@\"\"B70256; baton launch\n"
+             "HB 7 4753\n")
+
+    def test_prompt_prefixed_lines_count_and_gaps_are_found(self):
+        from scenarios.launch import heartbeat_stats
+        st = heartbeat_stats(self.SAVED)
+        self.assertEqual(st["beats"], 5)
+        self.assertEqual(st["lost"], 1)            # 6 is missing
+        self.assertEqual(st["max_gap_ms"], 303)    # 4253 -> 4556
+
+    def test_too_few_beats(self):
+        from scenarios.launch import heartbeat_stats
+        self.assertIsNone(heartbeat_stats("HB 1 100\n"))

@@ -1,0 +1,136 @@
+"""Scenario launch: A splits off B on its reserved CPUs and memory and keeps running.
+
+A boots (4 vCPUs, 2 GiB) and starts its health workload: a heartbeat line on COM1 every
+100 ms, a memory pattern writer/checker over 256 MiB, COM1 interrupts counted.  Then
+`baton plan && baton load && baton launch`.  B is checked on COM2 (CPUs, memory, PCI, a memory
+test over its free RAM, dmesg); A is checked over B's boot and 30 s after it (heartbeat gaps
+and lost sequence numbers, pattern errors, COM1 interrupts, dmesg).
+"""
+import re
+import time
+
+from baton_qemu.context import A_CMDLINE
+from baton_qemu.machine import MachineSpec
+from baton_qemu.serial import ScenarioError
+
+BAD_DMESG = re.compile(r"WARNING|BUG|Oops|Uhhuh|spurious|clocksource.*unstable")
+OBSERVE_AFTER_B_S = 30
+
+
+def boot_a(ctx, m):
+    m.com1.expect(r"^BATON-A-READY", 120, "A's init")
+    m.com1.expect(r"login: ?$", 60, "A's login prompt")
+    m.com1.login()
+
+
+def com1_irqs(com1) -> int:
+    line = [l for l in com1.run("cat /proc/interrupts").splitlines() if "ttyS0" in l]
+    if not line:
+        raise ScenarioError("COM1: no ttyS0 line in /proc/interrupts")
+    return sum(int(x) for x in line[0].split()[1:] if x.isdigit())
+
+
+def heartbeat_stats(text: str, since_seq: int = 0):
+    """Sequence numbers lost and the largest gap (A's monotonic ms) in the HB lines."""
+    # A line may follow the shell prompt ("a:~# HB 38 7662"): match at the end of lines.
+    beats = [(int(s), int(t)) for s, t in re.findall(r"HB (\d+) (\d+)\r?$", text, re.M)]
+    beats = [b for b in beats if b[0] >= since_seq]
+    if len(beats) < 2:
+        return None
+    lost = sum(b[0] - a[0] - 1 for a, b in zip(beats, beats[1:]) if b[0] > a[0])
+    gap = max(b[1] - a[1] for a, b in zip(beats, beats[1:]))
+    return {"beats": len(beats), "first": beats[0][0], "last": beats[-1][0], "lost": lost,
+            "max_gap_ms": gap}
+
+
+def dmesg_bad(port) -> list:
+    return [l for l in port.run("dmesg").splitlines() if BAD_DMESG.search(l)]
+
+
+def memtest_errors(com1):
+    passes = re.findall(r"MEMTEST pass=(\d+) errors=(\d+)", com1.run("cat /tmp/memtest.log"))
+    if not passes:
+        return 0, None
+    return int(passes[-1][0]), int(passes[-1][1])
+
+
+def run(ctx) -> None:
+    r = ctx.report
+    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
+    with ctx.machine(spec) as m:
+        com1, com2 = m.com1, m.com2
+        ctx.step("boot A, log in on COM1, start the health workload")
+        boot_a(ctx, m)
+        com1.run("start-health /dev/ttyS0 256")
+        irq0 = com1_irqs(com1)
+        time.sleep(3)
+
+        ctx.step("baton plan && baton load")
+        r.metric("plan", com1.run("baton plan --json", 60).strip().splitlines()[-1])
+        com1.run("baton load", 120)
+
+        ctx.step("baton launch")
+        t_launch = time.monotonic()
+        out = com1.run("baton launch --timeout 120", 180)
+        r.check("baton launch reports B running", "B is running" in out,
+                out.strip().splitlines()[-1] if out.strip() else "")
+        com2.expect(r"login: ?$", 120, "B's login prompt")
+        launch_s = time.monotonic() - t_launch
+        r.metric("launch_to_b_login_s", round(launch_s, 2))
+        t_b_up = time.monotonic()
+
+        ctx.step("check B on COM2")
+        com2.login()
+        nproc = int(com2.run("nproc").strip())
+        r.metric("b_nproc", nproc)
+        r.check("B has its two CPUs online", nproc == 2, str(nproc))
+        ram = re.findall(r"^([0-9a-f]+)-([0-9a-f]+) : System RAM$", com2.run("cat /proc/iomem"), re.M)
+        ram = [(int(a, 16), int(b, 16) + 1) for a, b in ram]
+        want = [(0x24000, 0x30000), (0x40200000, 0x60000000)]
+        r.metric("b_system_ram", [f"{a:#x}-{b - 1:#x}" for a, b in ram])
+        r.check("B's System RAM is the plan's", ram == want, str([(hex(a), hex(b)) for a, b in ram]))
+        mem = re.search(r"Memory: (\d+)K/(\d+)K available", com2.run("dmesg"))
+        r.metric("b_ram_pages_kib", int(mem.group(2)) if mem else None)
+        r.check("B's page allocator covers exactly the plan's RAM",
+                mem is not None and int(mem.group(2)) == sum(b - a for a, b in want) // 1024)
+        memtotal = int(re.search(r"MemTotal:\s+(\d+)", com2.run("cat /proc/meminfo")).group(1))
+        r.metric("b_memtotal_kib", memtotal)
+        pci = com2.run("ls /sys/bus/pci/devices | wc -l").strip()
+        r.metric("b_pci_functions", int(pci))
+        r.check("B sees no PCI function outside its (empty) allow-list", pci == "0", pci)
+        avail = int(re.search(r"MemAvailable:\s+(\d+)", com2.run("cat /proc/meminfo")).group(1))
+        mib = avail * 8 // 10 // 1024
+        out = com2.run(f"health memtest {mib} 1", 300)
+        b_errors = re.search(r"MEMTEST pass=1 errors=(\d+) mib=(\d+)", out)
+        r.metric("b_memtest_mib", mib)
+        r.check("memory test over B's free RAM finds 0 errors",
+                b_errors is not None and b_errors.group(1) == "0", out.strip()[-200:])
+        b_bad = dmesg_bad(com2)
+        r.metric("b_dmesg_bad_lines", len(b_bad))
+        r.check("B's dmesg is clean", not b_bad, "; ".join(b_bad[:3]))
+
+        ctx.step(f"observe A for {OBSERVE_AFTER_B_S} s after B came up")
+        left = OBSERVE_AFTER_B_S - (time.monotonic() - t_b_up)
+        if left > 0:
+            time.sleep(left)
+        status = com1.run("baton status")
+        r.check("baton status: B alive", "alive" in status, status.strip().replace("\n", "; "))
+        hb = heartbeat_stats(com1.text())
+        r.metric("a_heartbeat", hb)
+        r.check("A's heartbeat lost no sequence number", hb is not None and hb["lost"] == 0, str(hb))
+        r.check("A's heartbeat never stopped (max gap < 5 s)",
+                hb is not None and hb["max_gap_ms"] < 5000, str(hb and hb["max_gap_ms"]))
+        passes, errors = memtest_errors(com1)
+        r.metric("a_memtest_passes", passes)
+        r.metric("a_memtest_errors", errors)
+        r.check("A's memory pattern checker: 0 errors over >= 2 passes", errors == 0 and passes >= 2,
+                f"{passes} passes, {errors} errors")
+        irq1 = com1_irqs(com1)
+        r.metric("a_com1_irqs", [irq0, irq1])
+        r.check("A's COM1 interrupts keep rising", irq1 > irq0, f"{irq0} -> {irq1}")
+        a_bad = dmesg_bad(com1)
+        r.metric("a_dmesg_bad_lines", len(a_bad))
+        r.check("A's dmesg is clean", not a_bad, "; ".join(a_bad[:3]))
+        online = com1.run("cat /sys/devices/system/cpu/online").strip()
+        r.metric("a_cpus_online", online)
+        r.check("A runs on CPUs 0-1 only", online == "0-1", online)
