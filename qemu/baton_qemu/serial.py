@@ -90,9 +90,9 @@ class SerialPort:
     def login(self, user: str = "root", password: str = "baton", timeout: float = 60) -> None:
         """Logs in at the getty on this port (the documented test login)."""
         self.send("\n")
-        self.expect(r"login: ?$", timeout, "login prompt")
+        self.expect(r"login: ", timeout, "login prompt")
         self.send(user + "\n")
-        self.expect(r"Password: ?$", timeout, "password prompt")
+        self.expect(r"Password: ", timeout, "password prompt")
         self.send(password + "\n")
         self.expect(r"[ab]:[^\n]*# ", timeout, "shell prompt after login")
 

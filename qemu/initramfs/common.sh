@@ -6,3 +6,5 @@ mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 hostname "$1"
+# Kernel messages stay in dmesg: on the console they would cut into logins and commands.
+dmesg -n 1
