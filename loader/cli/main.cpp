@@ -26,6 +26,9 @@ namespace {
 
 const char* const kStateFile = "/run/baton/state";
 const char* const kDefaultDir = "/usr/lib/baton";
+// B beats every 100 ms from late boot on (about 1-3 s under TCG); no beat within this long
+// after launch means B died on the way.
+const int64_t kHeartbeatDeadlineMs = 20000;
 
 struct Args {
     std::string command;
@@ -508,7 +511,8 @@ int cmd_status(const Args& a)
         if (s.heartbeat_age_ms >= 0)
             health = s.heartbeat_age_ms < 1000 ? "alive" : "dead (heartbeat stopped)";
         else
-            health = s.since_launch_ms > 60000 ? "dead (no heartbeat since launch)" : "starting";
+            health = s.since_launch_ms > kHeartbeatDeadlineMs ? "dead (no heartbeat since launch)"
+                                                              : "starting";
     }
     std::string message(l.message, strnlen(l.message, sizeof(l.message)));
     auto saved = load_state();

@@ -1,0 +1,114 @@
+"""Scenario launch-refusals: every bad input gives a one-line error, changes nothing, and A
+stays healthy.
+
+Refused: CPU 0; a CPU that does not exist; a partition outside the crashkernel region or too
+small for B; a corrupted bzImage and a truncated initramfs (the trampoline's digest check
+refuses, `baton status` reports it, the CPUs return to A); launch before load; launch twice;
+unload while B runs.  Then A booted without the reservation parameters: the message names
+what to add.
+"""
+import re
+
+from baton_qemu.context import A_CMDLINE
+from baton_qemu.machine import MachineSpec
+from scenarios.launch import boot_a, dmesg_bad, heartbeat_stats, memtest_errors
+
+
+def refused(ctx, port, command: str, expect: str, timeout: float = 120) -> str:
+    """Runs `command`, which must fail with exactly one line on stderr containing `expect`."""
+    out = port.run(f"{command} 2>/tmp/err; echo rc=$?; cat /tmp/err", timeout)
+    rc = re.search(r"^rc=(\d+)$", out, re.M)
+    err = out[rc.end():].strip() if rc else ""
+    lines = [l for l in err.splitlines() if l.strip()]
+    ok = rc is not None and rc.group(1) != "0" and len(lines) == 1 and expect in lines[0]
+    ctx.report.check(f"refused: {command}", ok, lines[0] if lines else f"no error, {out.strip()[-120:]}")
+    return lines[0] if lines else ""
+
+
+def unchanged(ctx, port, what: str, state: str = "empty") -> None:
+    online = port.run("cat /sys/devices/system/cpu/online").strip()
+    status = port.run("baton status --json").strip().splitlines()[-1]
+    loaded = port.run("cat /sys/kernel/kexec_crash_loaded").strip()
+    ok = online == "0-3" and f'"state":"{state}"' in status and (loaded == "0" or state != "empty")
+    ctx.report.check(f"nothing changed after {what}", ok,
+                     f"cpus {online}, kexec_crash_loaded {loaded}, {status[:80]}")
+
+
+def run(ctx) -> None:
+    r = ctx.report
+    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
+    with ctx.machine(spec, "reserved") as m:
+        com1 = m.com1
+        boot_a(ctx, m)
+        com1.run("start-health /dev/ttyS0 256")
+
+        ctx.step("plan refusals")
+        refused(ctx, com1, "baton plan --cpus 0,1", "CPU 0 stays with A")
+        unchanged(ctx, com1, "CPU 0")
+        refused(ctx, com1, "baton plan --cpus 2,9", "CPU 9 does not exist")
+        unchanged(ctx, com1, "a CPU that does not exist")
+        refused(ctx, com1, "baton plan --partition 0x60000000+512M", "outside the crashkernel region")
+        unchanged(ctx, com1, "a partition outside the crashkernel region")
+        refused(ctx, com1, "baton plan --partition 0x40000000+32M", "leaves B less than")
+        unchanged(ctx, com1, "a partition too small for B")
+        refused(ctx, com1, "baton plan --cpus 2,x", "is not a CPU number")
+        refused(ctx, com1, "baton plan --bogus 1", "takes no --bogus")
+        refused(ctx, com1, "baton launch", "nothing is loaded")
+        unchanged(ctx, com1, "launch before load")
+
+        ctx.step("corrupted bzImage and truncated initramfs: the trampoline refuses")
+        com1.run("mkdir -p /tmp/bad && cp /usr/lib/baton/bzImage /usr/lib/baton/initramfs.cpio.gz "
+                 "/usr/lib/baton/trampoline.bin /tmp/bad/ && cp /usr/lib/baton/SHA256SUMS /tmp/bad/")
+        com1.run("printf '\\377\\377\\377\\377' | dd of=/tmp/bad/bzImage bs=1 seek=1000000 conv=notrunc 2>/dev/null")
+        com1.run("baton plan")
+        com1.run("baton load --kernel /tmp/bad/bzImage --digests /tmp/bad/SHA256SUMS", 120)
+        line = refused(ctx, com1, "baton launch", "kernel sha256 does not match the plan")
+        r.check("launch names the trampoline's refusal and returns the CPUs",
+                "back in A" in line, line)
+        status = com1.run("baton status")
+        r.check("baton status reports the failure", "failed" in status and "sha256" in status,
+                status.strip().replace("\n", "; "))
+        unchanged(ctx, com1, "a corrupted bzImage", state="failed")
+        com1.run("baton unload")
+        unchanged(ctx, com1, "unload after the failure")
+
+        com1.run("cp /usr/lib/baton/bzImage /tmp/bad/bzImage && "
+                 "head -c 500000 /usr/lib/baton/initramfs.cpio.gz > /tmp/bad/initramfs.cpio.gz")
+        com1.run("baton load --initrd /tmp/bad/initramfs.cpio.gz --digests /tmp/bad/SHA256SUMS", 120)
+        refused(ctx, com1, "baton launch", "initrd sha256 does not match the plan")
+        unchanged(ctx, com1, "a truncated initramfs", state="failed")
+        com1.run("baton unload")
+
+        ctx.step("launch twice, unload while B runs")
+        com1.run("baton load", 120)
+        out = com1.run("baton launch", 180)
+        r.check("a good launch after the refusals", "B is running" in out, out.strip()[-120:])
+        refused(ctx, com1, "baton launch", "already b-running")
+        refused(ctx, com1, "baton unload", "baton abort stops it first")
+        refused(ctx, com1, "baton load", "already b-running")
+        status = com1.run("baton status")
+        r.check("B still runs after the refused commands", "alive" in status,
+                status.strip().replace("\n", "; "))
+        com1.run("baton abort", 60)
+        unchanged(ctx, com1, "abort")
+
+        hb = heartbeat_stats(com1.text())
+        r.metric("a_heartbeat", hb)
+        r.check("A's heartbeat lost no sequence number", hb is not None and hb["lost"] == 0, str(hb))
+        passes, errors = memtest_errors(com1)
+        r.check("A's memory pattern checker: 0 errors", errors == 0 and passes >= 1,
+                f"{passes} passes, {errors} errors")
+        bad = dmesg_bad(com1)
+        r.check("A's dmesg is clean", not bad, "; ".join(bad[:3]))
+
+    ctx.step("A booted without the reservation parameters")
+    plain = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs),
+                        append="console=ttyS0,115200 nokaslr panic=0")
+    with ctx.machine(plain, "unreserved") as m:
+        loaded = m.com1.expect(r"baton-a: baton.ko (loaded|failed to load)", 120, "module load")
+        m.com1.expect(r"login: ", 60, "A's login prompt")
+        m.com1.login()
+        r.check("baton.ko refuses to load without the low window", loaded.group(1) == "failed to load")
+        kmsg = m.com1.run("dmesg | grep 'baton:' || true")
+        r.check("baton.ko names the parameter to add", "memmap=64K$0x20000" in kmsg, kmsg.strip())
+        refused(ctx, m.com1, "baton plan", "boot A with crashkernel=512M@1G")
