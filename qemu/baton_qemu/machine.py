@@ -33,8 +33,10 @@ class MachineSpec:
                "-display", "none", "-monitor", "none", "-no-reboot", "-nodefaults",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         for port in ("com1", "com2"):
+            # wait=on: QEMU starts the guest only once the driver is connected, so the
+            # recording (SerialPort) misses nothing.
             cmd += ["-chardev", f"socket,id={port},path={run_dir / (port + '.sock')},"
-                                f"server=on,wait=off,logfile={run_dir / (port + '.log')}",
+                                f"server=on,wait=on",
                     "-serial", f"chardev:{port}"]
         cmd += ["-kernel", str(self.kernel)]
         if self.append:
@@ -63,7 +65,8 @@ class Machine:
 
     def __enter__(self) -> "Machine":
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        for name in ("com1.log", "com2.log", "com1.sock", "com2.sock"):
+        for name in ("com1.log", "com2.log", "com1.sock", "com2.sock", "com1.attach.sock",
+                     "com2.attach.sock"):
             (self.run_dir / name).unlink(missing_ok=True)
         cmd = self.spec.command(self.run_dir)
         (self.run_dir / "qemu.cmdline").write_text(shlex.join(cmd) + "\n")

@@ -5,24 +5,33 @@ import re
 import socket
 import threading
 import time
+
+import hashlib
 from pathlib import Path
 
 
-HEARTBEAT = re.compile(r"^HB \d+ \d+$")
+# A's health heartbeat shares the console; its lines are written whole but may land between
+# two writes of a command's output, even mid-line.
+HEARTBEAT = re.compile(r"HB \d+ \d+\r?\n")
+
+
+def clean_output(raw: str) -> str:
+    """Command output as the guest wrote it: CRLF back to LF, heartbeat lines removed."""
+    return HEARTBEAT.sub("", raw.replace("\r\n", "\n"))
 
 
 class ScenarioError(Exception):
     """A scenario step failed; the message says which and why."""
 
 
-class SerialPort:
-    def __init__(self, name: str, log_path: Path, sock_path: Path, machine):
+class SerialLog:
+    """Reading one UART's recorded output: expect() consumes it in order."""
+
+    def __init__(self, name: str, log_path: Path, machine):
         self.name = name
         self.log_path = log_path
-        self.sock_path = sock_path
         self.machine = machine
         self.pos = 0           # how far expect() has consumed the log
-        self.sock: socket.socket | None = None
 
     def text(self) -> str:
         try:
@@ -60,26 +69,86 @@ class SerialPort:
             time.sleep(0.1)
         return True
 
+
+class SerialPort(SerialLog):
+    """One UART: the driver is QEMU's only client on the port's socket, records everything to
+    `log_path` (the source of truth for expect()), and relays it to people who attach to
+    `<port>.attach.sock` (e.g. `socat -,raw,echo=0 UNIX-CONNECT:build/runs/launch/com1.attach.sock`).
+
+    The stream is recorded by us, not by QEMU's chardev logfile: QEMU 7.2 logs some bytes
+    twice when a socket write is partial, which corrupts about one byte in a thousand.
+    """
+
+    def __init__(self, name: str, log_path: Path, sock_path: Path, machine):
+        super().__init__(name, log_path, machine)
+        self.sock_path = sock_path
+        self.sock = self._connect()
+        self.lock = threading.Lock()
+        self.clients: list[socket.socket] = []
+        self.log = open(log_path, "wb")
+        threading.Thread(target=self._record, daemon=True).start()
+        self.attach_path = sock_path.with_name(sock_path.stem + ".attach.sock")
+        self.attach_path.unlink(missing_ok=True)
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(str(self.attach_path))
+        self.listener.listen(4)
+        threading.Thread(target=self._accept, daemon=True).start()
+
     def _connect(self) -> socket.socket:
-        if self.sock is None:
-            deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(str(self.sock_path))
+                return s
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline or not self.machine.alive():
+                    raise ScenarioError(f"{self.name}: cannot connect to {self.sock_path}")
+                time.sleep(0.05)
+
+    def _record(self) -> None:
+        try:
             while True:
-                try:
-                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                    s.connect(str(self.sock_path))
-                    self.sock = s
-                    # QEMU's log file is what we read; the socket must still be drained or
-                    # the UART blocks once the socket buffer is full.
-                    threading.Thread(target=self._drain, args=(s,), daemon=True).start()
+                d = self.sock.recv(65536)
+                if not d:
                     break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise ScenarioError(f"{self.name}: cannot connect to {self.sock_path}")
-                    time.sleep(0.1)
-        return self.sock
+                self.log.write(d)
+                self.log.flush()
+                with self.lock:
+                    for c in list(self.clients):
+                        try:
+                            c.sendall(d)
+                        except OSError:
+                            self.clients.remove(c)
+        except (OSError, ValueError):
+            pass
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                c, _ = self.listener.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.clients.append(c)
+            threading.Thread(target=self._relay_in, args=(c,), daemon=True).start()
+
+    def _relay_in(self, c: socket.socket) -> None:
+        try:
+            while True:
+                d = c.recv(4096)
+                if not d:
+                    break
+                self.sock.sendall(d)
+        except OSError:
+            pass
+        with self.lock:
+            if c in self.clients:
+                self.clients.remove(c)
 
     def send(self, text: str) -> None:
-        sock = self._connect()
+        sock = self.sock
         # The 16550 has a 16-byte FIFO and the guest drains it by interrupt: type in small
         # pieces so nothing is dropped under TCG.
         data = text.encode()
@@ -96,29 +165,45 @@ class SerialPort:
         self.send(password + "\n")
         self.expect(r"[ab]:[^\n]*# ", timeout, "shell prompt after login")
 
-    def run(self, command: str, timeout: float = 30) -> str:
-        """Runs a shell command at this port's prompt and returns its output."""
+    def run(self, command: str, timeout: float = 30, retries: int = 5) -> str:
+        """Runs a shell command at this port's prompt; returns its output (stdout+stderr).
+
+        The command runs once, its output goes to a file in the guest, and the file is sent
+        back with its size and md5: a serial line under TCG load can drop or repeat a
+        byte, so a transfer that does not check out is asked for again (not the command).
+        """
         tag = f"{int(time.monotonic() * 1000) % 100000}"
-        # The markers are typed split ("@@""B"), so the echo of the command line never matches.
-        self.send(f"echo @@\"\"B{tag}; {command}; echo @@\"\"E{tag} $?\n")
-        begin = self.expect(rf"^@@B{tag}\r?\n", timeout, f"start of `{command}`")
-        end = self.expect(rf"^@@E{tag} (\d+)\r?$", timeout, f"end of `{command}`")
-        out = self.text()[begin.end():end.start()].replace("\r", "")
-        # A's health heartbeat shares the console: its lines are not command output.
-        out = "\n".join(l for l in out.split("\n") if not HEARTBEAT.match(l))
-        if end.group(1) != "0":
-            raise ScenarioError(f"{self.name}: `{command}` exited {end.group(1)}: {out.strip()}")
+        # Markers are typed split ("@@""B"), so the echo of the command line never matches.
+        self.send(f"echo @@\"\"B{tag}; ( {command} ) > /tmp/.baton-out 2>&1; "
+                  f"echo @@\"\"R{tag} $? $(md5sum < /tmp/.baton-out | cut -c1-32) "
+                  f"$(wc -c < /tmp/.baton-out)\n")
+        self.expect(rf"^@@B{tag}\r?$", timeout, f"start of `{command}`")
+        res = self.expect(rf"^@@R{tag} (\d+) ([0-9a-f]{{32}}) +(\d+)\r?$", timeout,
+                          f"end of `{command}`")
+        rc, digest, size = int(res.group(1)), res.group(2), int(res.group(3))
+        for attempt in range(retries):
+            ctag = f"{tag}c{attempt}"
+            self.send(f"echo @@\"\"C{ctag}; cat /tmp/.baton-out; echo; echo @@\"\"D{ctag}\n")
+            begin = self.expect(rf"^@@C{ctag}\r?\n", timeout, f"output of `{command}`")
+            end = self.expect(rf"\r?\n@@D{ctag}\r?$", timeout, f"end of output of `{command}`")
+            raw = self.text()[begin.end():end.start()]
+            # The newline before @@D is echo's, so `raw` is exactly the file.
+            out = clean_output(raw)
+            data = out.encode()
+            if len(data) == size and hashlib.md5(data).hexdigest() == digest:
+                break
+        else:
+            raise ScenarioError(f"{self.name}: output of `{command}` did not arrive intact "
+                                f"in {retries} tries ({size} bytes, md5 {digest})")
+        if rc != 0:
+            raise ScenarioError(f"{self.name}: `{command}` exited {rc}: {out.strip()[-300:]}")
         return out
 
-    @staticmethod
-    def _drain(sock: socket.socket) -> None:
-        try:
-            while sock.recv(65536):
-                pass
-        except OSError:
-            pass
-
     def close(self) -> None:
-        if self.sock:
-            self.sock.close()
-            self.sock = None
+        for s in [self.listener, self.sock] + self.clients:
+            try:
+                s.close()
+            except OSError:
+                pass
+        self.attach_path.unlink(missing_ok=True)
+        self.log.close()

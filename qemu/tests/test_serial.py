@@ -5,7 +5,7 @@ import time
 import unittest
 from pathlib import Path
 
-from baton_qemu.serial import ScenarioError, SerialPort
+from baton_qemu.serial import ScenarioError, SerialLog
 from scenarios.standalone_boot import parse_iomem_ram
 
 
@@ -26,7 +26,7 @@ class ExpectTest(unittest.TestCase):
         self.dir.cleanup()
 
     def port(self, alive=True):
-        return SerialPort("COM2", self.log, Path(self.dir.name) / "none.sock", FakeMachine(alive))
+        return SerialLog("COM2", self.log, FakeMachine(alive))
 
     def test_waits_for_output_that_arrives_later(self):
         self.log.write_text("baton: trampoline dev on APIC ID 0\r\n")
@@ -103,3 +103,42 @@ class HeartbeatTest(unittest.TestCase):
     def test_too_few_beats(self):
         from scenarios.launch import heartbeat_stats
         self.assertIsNone(heartbeat_stats("HB 1 100\n"))
+
+
+class OutputTest(unittest.TestCase):
+    def test_heartbeat_lines_are_removed_even_mid_line(self):
+        from baton_qemu.serial import clean_output
+        raw = "00020000-0002ffff : ReHB 12 3456\r\nserved\r\nHB 13 3556\r\nlast\r\n"
+        self.assertEqual(clean_output(raw), "00020000-0002ffff : Reserved\nlast\n")
+
+
+class RelayTest(unittest.TestCase):
+    """SerialPort against a stand-in for QEMU's chardev socket: it records every byte and
+    relays the port to a person attached to <port>.attach.sock, both ways."""
+
+    def test_record_and_attach(self):
+        import socket
+        from baton_qemu.serial import SerialPort
+        with tempfile.TemporaryDirectory() as d:
+            d = Path(d)
+            qemu = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            qemu.bind(str(d / "com1.sock"))
+            qemu.listen(1)
+            port = SerialPort("COM1", d / "com1.log", d / "com1.sock", FakeMachine())
+            guest, _ = qemu.accept()
+            guest.sendall(b"kernel-a login: ")
+            port.expect(r"login: ", 2)
+            person = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            person.connect(str(d / "com1.attach.sock"))
+            time.sleep(0.2)
+            guest.sendall(b"HB 1 100\n")
+            self.assertEqual(person.recv(100), b"HB 1 100\n")
+            person.sendall(b"root\n")
+            self.assertEqual(guest.recv(100), b"root\n")
+            port.send("nproc\n")
+            self.assertEqual(guest.recv(100), b"nproc\n")
+            self.assertEqual((d / "com1.log").read_bytes(), b"kernel-a login: HB 1 100\n")
+            port.close()
+            person.close()
+            guest.close()
+            qemu.close()
