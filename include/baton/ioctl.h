@@ -30,6 +30,7 @@ struct baton_status {
 	baton_u32 tsc_khz;		/* A's calibrated TSC rate, for the plan */
 	baton_s64 heartbeat_age_ms;	/* since B's heartbeat last moved; -1: never seen */
 	baton_s64 since_launch_ms;	/* since LAUNCH; -1: not launched */
+	baton_u64 doorbells;		/* doorbell NMIs from B that A's module took */
 	struct baton_ledger ledger;	/* a snapshot */
 };
 

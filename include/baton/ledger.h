@@ -66,6 +66,20 @@ enum baton_state {
 	BATON_STATE_FAILED = 5,		/* see fail_reason and message */
 };
 
+/* The name `baton status` and /sys/kernel/baton/status print for a state. */
+static inline const char *baton_state_name(baton_u32 state)
+{
+	switch (state) {
+	case BATON_STATE_EMPTY: return "empty";
+	case BATON_STATE_LOADED: return "loaded";
+	case BATON_STATE_LAUNCHED: return "launched";
+	case BATON_STATE_B_BOOTING: return "b-booting";
+	case BATON_STATE_B_RUNNING: return "b-running";
+	case BATON_STATE_FAILED: return "failed";
+	}
+	return "unknown";
+}
+
 enum baton_fail {
 	BATON_FAIL_NONE = 0,
 	BATON_FAIL_PLAN = 1,		/* the plan did not parse or is impossible */
@@ -76,6 +90,12 @@ enum baton_fail {
 	BATON_FAIL_AP = 6,		/* an AP did not check in */
 	BATON_FAIL_ACPI = 7,		/* B's private ACPI tables cannot be built */
 };
+
+/*
+ * Doorbells: the ringer sets a bit in doorbell_pending, then sends an NMI (physical
+ * destination) to doorbell_apic; the receiver claims the NMI only if a bit is pending.
+ */
+#define BATON_DOORBELL_B_RUNNING	(1u << 0)	/* B's first heartbeat */
 
 /* Where a CPU is, as far as the ledger knows. */
 enum baton_cpu_state {
@@ -107,6 +127,8 @@ struct baton_ledger {
 	baton_u32 ncpus;
 	baton_u32 boot_apic_id;		/* the CPU that runs the trampoline and boots B */
 	baton_u64 launch_block;		/* physical address of struct baton_launch_block */
+	baton_u32 doorbell_apic;	/* A's CPU that takes B's doorbell NMIs */
+	baton_u32 doorbell_pending;	/* BATON_DOORBELL_* bits set before ringing */
 	struct baton_cpu_slot cpus[BATON_MAX_CPUS];
 	char message[256];		/* last failure, NUL terminated, for `baton status` */
 };
@@ -243,8 +265,10 @@ BATON_STATIC_ASSERT(offsetof(struct baton_ledger, b_heartbeat) == 56, "ledger la
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, ncpus) == 64, "ledger layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, boot_apic_id) == 68, "ledger layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, launch_block) == 72, "ledger layout");
-BATON_STATIC_ASSERT(offsetof(struct baton_ledger, cpus) == 80, "ledger layout");
-BATON_STATIC_ASSERT(offsetof(struct baton_ledger, message) == 80 + 32 * BATON_MAX_CPUS,
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, doorbell_apic) == 80, "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, doorbell_pending) == 84, "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, cpus) == 88, "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, message) == 88 + 32 * BATON_MAX_CPUS,
 		    "ledger layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_ledger) <= BATON_LEDGER_SIZE, "ledger fits its page");
 

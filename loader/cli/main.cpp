@@ -62,18 +62,7 @@ std::string hex(uint64_t v)
     return b;
 }
 
-std::string state_name(uint32_t s)
-{
-    switch (s) {
-    case BATON_STATE_EMPTY: return "empty";
-    case BATON_STATE_LOADED: return "loaded";
-    case BATON_STATE_LAUNCHED: return "launched";
-    case BATON_STATE_B_BOOTING: return "b-booting";
-    case BATON_STATE_B_RUNNING: return "b-running";
-    case BATON_STATE_FAILED: return "failed";
-    }
-    return "unknown";
-}
+std::string state_name(uint32_t s) { return baton_state_name(s); }
 
 // The saved plan: what `plan` decided, for `load`, `launch` and `abort`.
 struct SavedState {
@@ -227,6 +216,37 @@ void print_plan(const LaunchPlan& lp, bool json)
     printf("plan        %s\n", lp.text().c_str());
 }
 
+// baton.ko and the ledger's state, which most commands start from.
+struct Session {
+    Device dev;
+    baton_status status;
+    uint32_t state;
+};
+
+Expected<Session> open_session()
+{
+    auto dev = Device::open();
+    if (!dev)
+        return Error(dev.error);
+    auto st = dev.value->status();
+    if (!st)
+        return Error(st.error);
+    const baton_ledger& l = st.value->ledger;
+    const bool valid = l.magic == BATON_LEDGER_MAGIC && l.version == BATON_ABI_VERSION;
+    return Session{std::move(*dev.value), *st.value, valid ? l.state : BATON_STATE_EMPTY};
+}
+
+void print_ok(const Args& a, const std::string& text)
+{
+    if (a.json) {
+        Json j;
+        j.obj().kv("ok", true).end();
+        printf("%s\n", j.str().c_str());
+    } else {
+        printf("%s\n", text.c_str());
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 int cmd_plan(const Args& a)
 {
@@ -274,14 +294,11 @@ int cmd_plan(const Args& a)
 
 int cmd_load(const Args& a)
 {
-    auto dev = Device::open();
-    if (!dev)
-        return refuse(dev.error, a.json);
-    auto st = dev.value->status();
-    if (!st)
-        return refuse(st.error, a.json);
-    const uint32_t state = st.value->ledger.magic == BATON_LEDGER_MAGIC ? st.value->ledger.state
-                                                                      : BATON_STATE_EMPTY;
+    auto session = open_session();
+    if (!session)
+        return refuse(session.error, a.json);
+    Session& ses = *session.value;
+    const uint32_t state = ses.state;
     if (state != BATON_STATE_EMPTY && state != BATON_STATE_FAILED)
         return refuse("B is already " + state_name(state) + ": baton unload (or abort) first", a.json);
     auto saved = load_state();
@@ -333,8 +350,8 @@ int cmd_load(const Args& a)
                                                          : sha256_hex(*initrd.value);
     // A's refined TSC rate beats anything the trampoline can measure in a few ms.
     std::string plan_text = saved->plan_text + " kernel.sha256=" + kd + " initrd.sha256=" + id;
-    if (st.value->tsc_khz)
-        plan_text += " tsc_khz=" + std::to_string(st.value->tsc_khz);
+    if (ses.status.tsc_khz)
+        plan_text += " tsc_khz=" + std::to_string(ses.status.tsc_khz);
     if (plan_text.size() >= BATON_PLAN_MAX)
         return refuse("plan text too long for the launch block", a.json);
     std::string cmdline = "console=ttyS1,115200 no_ipi_broadcast=1";
@@ -387,7 +404,7 @@ int cmd_load(const Args& a)
     la.ncpus = uint32_t(plan.ncpus);
     for (size_t i = 0; i < plan.ncpus; i++)
         la.apic_ids[i] = plan.cpus[i];
-    if (auto err = dev.value->load(la)) {
+    if (auto err = ses.dev.load(la)) {
         kexec_unload_crash();  // no partial load
         return refuse(*err, a.json);
     }
@@ -417,14 +434,11 @@ std::string online_cpus(const std::vector<PlannedCpu>& cpus)
 
 int cmd_launch(const Args& a)
 {
-    auto dev = Device::open();
-    if (!dev)
-        return refuse(dev.error, a.json);
-    auto st = dev.value->status();
-    if (!st)
-        return refuse(st.error, a.json);
-    const uint32_t state = st.value->ledger.magic == BATON_LEDGER_MAGIC ? st.value->ledger.state
-                                                                      : BATON_STATE_EMPTY;
+    auto session = open_session();
+    if (!session)
+        return refuse(session.error, a.json);
+    Session& ses = *session.value;
+    const uint32_t state = ses.state;
     if (state == BATON_STATE_EMPTY || state == BATON_STATE_FAILED)
         return refuse("nothing is loaded: run baton load first", a.json);
     if (state != BATON_STATE_LOADED)
@@ -446,7 +460,7 @@ int cmd_launch(const Args& a)
         if (!a.json)
             printf("launch: cpu%u (APIC ID %u) offline in A\n", c.a_cpu, c.apic_id);
     }
-    if (auto err = dev.value->launch()) {
+    if (auto err = ses.dev.launch()) {
         online_cpus(offlined);
         return refuse(*err, a.json);
     }
@@ -457,7 +471,7 @@ int cmd_launch(const Args& a)
     uint32_t last = BATON_STATE_LAUNCHED;
     for (;;) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        auto s = dev.value->status();
+        auto s = ses.dev.status();
         if (!s)
             return refuse(s.error, a.json);
         const uint32_t now = s.value->ledger.state;
@@ -469,7 +483,7 @@ int cmd_launch(const Args& a)
         if (now == BATON_STATE_FAILED) {
             std::string why(s.value->ledger.message,
                             strnlen(s.value->ledger.message, sizeof(s.value->ledger.message)));
-            dev.value->abort();
+            ses.dev.abort();
             std::string back = online_cpus(saved->cpus);
             return refuse("the trampoline refused: " + why + "; B's CPUs are back in A" +
                               (back.empty() ? "" : " (but: " + back + ")"),
@@ -494,16 +508,13 @@ int cmd_launch(const Args& a)
 
 int cmd_status(const Args& a)
 {
-    auto dev = Device::open();
-    if (!dev)
-        return refuse(dev.error, a.json);
-    auto st = dev.value->status();
-    if (!st)
-        return refuse(st.error, a.json);
-    const baton_status& s = *st.value;
+    auto session = open_session();
+    if (!session)
+        return refuse(session.error, a.json);
+    const baton_status& s = session.value->status;
     const baton_ledger& l = s.ledger;
-    const bool valid = l.magic == BATON_LEDGER_MAGIC && l.version == BATON_ABI_VERSION;
-    const uint32_t state = valid ? l.state : BATON_STATE_EMPTY;
+    const uint32_t state = session.value->state;
+    const bool valid = state != BATON_STATE_EMPTY;
     // B is alive while its heartbeat moves; dead when it stopped, or never started in time.
     std::string health = "-";
     if (state == BATON_STATE_B_RUNNING || state == BATON_STATE_B_BOOTING ||
@@ -520,7 +531,8 @@ int cmd_status(const Args& a)
         Json j;
         j.obj().kv("ok", true).kv("state", state_name(state)).kv("b", health)
             .kv("heartbeat", valid ? l.b_heartbeat : 0).kv("heartbeat_age_ms", s.heartbeat_age_ms)
-            .kv("since_launch_ms", s.since_launch_ms).kv("guard", s.guard != 0);
+            .kv("since_launch_ms", s.since_launch_ms).kv("guard", s.guard != 0)
+            .kv("doorbells", s.doorbells);
         if (state == BATON_STATE_FAILED)
             j.kv("failure", message);
         if (valid && state != BATON_STATE_EMPTY) {
@@ -546,8 +558,9 @@ int cmd_status(const Args& a)
         printf("failure     %s\n", message.c_str());
     if (!valid || state == BATON_STATE_EMPTY)
         return 0;
-    printf("B           %s, heartbeat %llu, age %lld ms\n", health.c_str(),
-           static_cast<unsigned long long>(l.b_heartbeat), static_cast<long long>(s.heartbeat_age_ms));
+    printf("B           %s, heartbeat %llu, age %lld ms, %llu doorbell(s) to A\n", health.c_str(),
+           static_cast<unsigned long long>(l.b_heartbeat), static_cast<long long>(s.heartbeat_age_ms),
+           static_cast<unsigned long long>(s.doorbells));
     printf("partition   %s-%s (owner B%s)\n", hex(l.partition_base).c_str(),
            hex(l.partition_base + l.partition_size - 1).c_str(),
            state >= BATON_STATE_LAUNCHED ? "" : ", loaded, not started");
@@ -571,27 +584,18 @@ int cmd_abort(const Args& a)
         kexec_unload_crash();
     if (!back.empty())
         return refuse("B stopped, but " + back, a.json);
-    if (a.json) {
-        Json j;
-        j.obj().kv("ok", true).end();
-        printf("%s\n", j.str().c_str());
-    } else {
-        printf("abort: B stopped, its CPUs are online in A again, its image is unloaded\n");
-    }
+    print_ok(a, "abort: B stopped, its CPUs are online in A again, its image is unloaded");
     return 0;
 }
 
 int cmd_unload(const Args& a)
 {
-    auto dev = Device::open();
-    if (!dev)
-        return refuse(dev.error, a.json);
-    auto st = dev.value->status();
-    if (!st)
-        return refuse(st.error, a.json);
-    const uint32_t state = st.value->ledger.magic == BATON_LEDGER_MAGIC ? st.value->ledger.state
-                                                                      : BATON_STATE_EMPTY;
-    if (st.value->guard)
+    auto session = open_session();
+    if (!session)
+        return refuse(session.error, a.json);
+    Session& ses = *session.value;
+    const uint32_t state = ses.state;
+    if (ses.status.guard)
         return refuse("B is " + state_name(state) + " on its CPUs: baton abort stops it first", a.json);
     if (state == BATON_STATE_EMPTY && !kexec_crash_loaded())
         return refuse("nothing is loaded", a.json);
@@ -599,14 +603,8 @@ int cmd_unload(const Args& a)
         if (auto err = kexec_unload_crash())
             return refuse(*err, a.json);
     if (state != BATON_STATE_EMPTY)
-        dev.value->abort();
-    if (a.json) {
-        Json j;
-        j.obj().kv("ok", true).end();
-        printf("%s\n", j.str().c_str());
-    } else {
-        printf("unload: B's image is gone from the crashkernel region\n");
-    }
+        ses.dev.abort();
+    print_ok(a, "unload: B's image is gone from the crashkernel region");
     return 0;
 }
 

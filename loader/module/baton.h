@@ -11,7 +11,6 @@ int baton_ledger_map(void);
 void baton_ledger_unmap(void);
 bool baton_low_window_reserved(void);
 struct baton_ledger *baton_ledger(void);
-const char *baton_state_name(u32 state);
 
 /* baton_guard.c: A must not bring B's CPUs back online while B owns them. */
 int baton_guard_install(const struct cpumask *b_cpus);
@@ -27,5 +26,10 @@ void baton_stop_cpu(u32 apic_id);
 void baton_heartbeat_start(void);
 void baton_heartbeat_stop(void);
 s64 baton_heartbeat_age_ms(void);
+
+/* baton_doorbell.c: B's doorbell NMIs. */
+int baton_doorbell_register(void);
+void baton_doorbell_unregister(void);
+u64 baton_doorbells(void);
 
 #endif

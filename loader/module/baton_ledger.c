@@ -41,16 +41,3 @@ struct baton_ledger *baton_ledger(void)
 {
 	return ledger;
 }
-
-const char *baton_state_name(u32 state)
-{
-	switch (state) {
-	case BATON_STATE_EMPTY: return "empty";
-	case BATON_STATE_LOADED: return "loaded";
-	case BATON_STATE_LAUNCHED: return "launched";
-	case BATON_STATE_B_BOOTING: return "b-booting";
-	case BATON_STATE_B_RUNNING: return "b-running";
-	case BATON_STATE_FAILED: return "failed";
-	}
-	return "unknown";
-}

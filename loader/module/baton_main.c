@@ -5,6 +5,7 @@
  * /dev/baton takes the CLI's requests (include/baton/ioctl.h): LOAD records the partition
  * that kexec_load(KEXEC_ON_CRASH) filled, LAUNCH guards B's CPUs and starts the trampoline
  * on the first one, ABORT stops B's CPUs and forgets B, STATUS returns the ledger.
+ * B rings A's doorbell (an NMI, baton_doorbell.c) once it is up.
  * /sys/kernel/baton/{version,status} are for people.
  */
 #include <linux/cpu.h>
@@ -103,6 +104,7 @@ static long baton_load(struct baton_load_args __user *uarg)
 	l->launch_block = args.launch_block;
 	l->ncpus = args.ncpus;
 	l->boot_apic_id = args.apic_ids[0];
+	l->doorbell_apic = boot_cpu_physical_apicid;
 	for (i = 0; i < args.ncpus; i++)
 		l->cpus[i].apic_id = args.apic_ids[i];
 	/* Readers key off the state: publish the contents first. */
@@ -200,6 +202,7 @@ static long baton_status(struct baton_status __user *uarg)
 		return -ENOMEM;
 	st->guard = baton_guard_active();
 	st->tsc_khz = tsc_khz;
+	st->doorbells = baton_doorbells();
 	st->heartbeat_age_ms = baton_heartbeat_age_ms();
 	st->since_launch_ms = launched_at ? jiffies_to_msecs(jiffies - launched_at) : -1;
 	memcpy(&st->ledger, baton_ledger(), sizeof(st->ledger));
@@ -269,6 +272,7 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 	n += sysfs_emit_at(buf, n, "guard: %s\n", baton_guard_active() ? "on" : "off");
 	n += sysfs_emit_at(buf, n, "heartbeat: %llu, age %lld ms\n", READ_ONCE(l->b_heartbeat),
 			   baton_heartbeat_age_ms());
+	n += sysfs_emit_at(buf, n, "doorbells: %llu\n", baton_doorbells());
 	if (state == BATON_STATE_FAILED)
 		n += sysfs_emit_at(buf, n, "failure: %.*s\n", (int)sizeof(l->message), l->message);
 	return n;
@@ -302,13 +306,18 @@ static int __init baton_init(void)
 	err = sysfs_create_group(baton_kobj, &baton_group);
 	if (err)
 		goto err_put;
-	err = misc_register(&baton_dev);
+	err = baton_doorbell_register();
 	if (err)
 		goto err_put;
+	err = misc_register(&baton_dev);
+	if (err)
+		goto err_doorbell;
 	pr_info("baton: version %s (ledger ABI %u), ledger at %#llx\n", BATON_VERSION,
 		BATON_ABI_VERSION, BATON_LEDGER_PHYS);
 	return 0;
 
+err_doorbell:
+	baton_doorbell_unregister();
 err_put:
 	kobject_put(baton_kobj);
 err_unmap:
@@ -319,6 +328,7 @@ err_unmap:
 static void __exit baton_exit(void)
 {
 	misc_deregister(&baton_dev);
+	baton_doorbell_unregister();
 	kobject_put(baton_kobj);
 	baton_ledger_unmap();
 }

@@ -54,6 +54,24 @@ def memtest_errors(com1):
     return int(passes[-1][0]), int(passes[-1][1])
 
 
+def check_a_health(ctx, com1) -> None:
+    """A's side of every launch scenario: nothing A was doing was disturbed."""
+    r = ctx.report
+    hb = heartbeat_stats(com1.text())
+    r.metric("a_heartbeat", hb)
+    r.check("A's heartbeat lost no sequence number", hb is not None and hb["lost"] == 0, str(hb))
+    r.check("A's heartbeat never stopped (max gap < 5 s)",
+            hb is not None and hb["max_gap_ms"] < 5000, str(hb and hb["max_gap_ms"]))
+    passes, errors = memtest_errors(com1)
+    r.metric("a_memtest_passes", passes)
+    r.metric("a_memtest_errors", errors)
+    r.check("A's memory pattern checker: 0 errors over >= 2 passes", errors == 0 and passes >= 2,
+            f"{passes} passes, {errors} errors")
+    a_bad = dmesg_bad(com1)
+    r.metric("a_dmesg_bad_lines", len(a_bad))
+    r.check("A's dmesg is clean", not a_bad, "; ".join(a_bad[:3]))
+
+
 def run(ctx) -> None:
     r = ctx.report
     spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
@@ -115,22 +133,14 @@ def run(ctx) -> None:
             time.sleep(left)
         status = com1.run("baton status")
         r.check("baton status: B alive", "alive" in status, status.strip().replace("\n", "; "))
-        hb = heartbeat_stats(com1.text())
-        r.metric("a_heartbeat", hb)
-        r.check("A's heartbeat lost no sequence number", hb is not None and hb["lost"] == 0, str(hb))
-        r.check("A's heartbeat never stopped (max gap < 5 s)",
-                hb is not None and hb["max_gap_ms"] < 5000, str(hb and hb["max_gap_ms"]))
-        passes, errors = memtest_errors(com1)
-        r.metric("a_memtest_passes", passes)
-        r.metric("a_memtest_errors", errors)
-        r.check("A's memory pattern checker: 0 errors over >= 2 passes", errors == 0 and passes >= 2,
-                f"{passes} passes, {errors} errors")
+        bells = re.search(r"(\d+) doorbell", status)
+        r.metric("a_doorbells_from_b", int(bells.group(1)) if bells else None)
+        r.check("B rang A's doorbell (NMI) when it came up", bells is not None and int(bells.group(1)) >= 1,
+                bells.group(0) if bells else "no doorbell count")
+        check_a_health(ctx, com1)
         irq1 = com1_irqs(com1)
         r.metric("a_com1_irqs", [irq0, irq1])
         r.check("A's COM1 interrupts keep rising", irq1 > irq0, f"{irq0} -> {irq1}")
-        a_bad = dmesg_bad(com1)
-        r.metric("a_dmesg_bad_lines", len(a_bad))
-        r.check("A's dmesg is clean", not a_bad, "; ".join(a_bad[:3]))
         online = com1.run("cat /sys/devices/system/cpu/online").strip()
         r.metric("a_cpus_online", online)
         r.check("A runs on CPUs 0-1 only", online == "0-1", online)

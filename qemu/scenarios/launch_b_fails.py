@@ -7,7 +7,7 @@ import time
 
 from baton_qemu.context import A_CMDLINE
 from baton_qemu.machine import MachineSpec
-from scenarios.launch import boot_a, dmesg_bad, heartbeat_stats, memtest_errors
+from scenarios.launch import boot_a, check_a_health
 
 
 def run(ctx) -> None:
@@ -51,11 +51,4 @@ def run(ctx) -> None:
         com2.login()
         r.check("B answers on COM2 after the retry", com2.run("nproc").strip() == "2")
 
-        hb = heartbeat_stats(com1.text())
-        r.metric("a_heartbeat", hb)
-        r.check("A's heartbeat lost no sequence number", hb is not None and hb["lost"] == 0, str(hb))
-        passes, errors = memtest_errors(com1)
-        r.check("A's memory pattern checker: 0 errors", errors == 0 and passes >= 1,
-                f"{passes} passes, {errors} errors")
-        bad = dmesg_bad(com1)
-        r.check("A's dmesg is clean", not bad, "; ".join(bad[:3]))
+        check_a_health(ctx, com1)

@@ -11,7 +11,7 @@ import re
 
 from baton_qemu.context import A_CMDLINE
 from baton_qemu.machine import MachineSpec
-from scenarios.launch import boot_a, dmesg_bad, heartbeat_stats, memtest_errors
+from scenarios.launch import boot_a, check_a_health
 
 
 def refused(ctx, port, command: str, expect: str, timeout: float = 120) -> str:
@@ -92,14 +92,7 @@ def run(ctx) -> None:
         com1.run("baton abort", 60)
         unchanged(ctx, com1, "abort")
 
-        hb = heartbeat_stats(com1.text())
-        r.metric("a_heartbeat", hb)
-        r.check("A's heartbeat lost no sequence number", hb is not None and hb["lost"] == 0, str(hb))
-        passes, errors = memtest_errors(com1)
-        r.check("A's memory pattern checker: 0 errors", errors == 0 and passes >= 1,
-                f"{passes} passes, {errors} errors")
-        bad = dmesg_bad(com1)
-        r.check("A's dmesg is clean", not bad, "; ".join(bad[:3]))
+        check_a_health(ctx, com1)
 
     ctx.step("A booted without the reservation parameters")
     plain = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs),
