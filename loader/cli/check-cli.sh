@@ -1,0 +1,26 @@
+#!/bin/bash
+# The CLI's contract, checked on the build host (no kernel A needed): --help on every command,
+# and a one-line error with exit status 1 for anything it does not know.
+#   loader/cli/check-cli.sh PATH_TO_BATON
+set -uo pipefail
+baton=$1; fail=0
+say() { echo "check-cli: $*"; }
+for c in plan load launch status abort unload; do
+	out=$("$baton" "$c" --help) || { say "baton $c --help failed"; fail=1; continue; }
+	echo "$out" | grep -q "^baton $c" || { say "baton $c --help does not start with its usage"; fail=1; }
+done
+"$baton" --help | grep -q "usage: baton COMMAND" || { say "baton --help lacks the usage line"; fail=1; }
+check_refusal() {
+	local expect=$1; shift
+	err=$("$baton" "$@" 2>&1 >/dev/null); rc=$?
+	if [ $rc -ne 1 ] || [ "$(echo "$err" | wc -l)" -ne 1 ] || ! echo "$err" | grep -q "$expect"; then
+		say "baton $*: expected exit 1 and one line with '$expect', got $rc: $err"; fail=1
+	fi
+}
+check_refusal "unknown command 'bogus'" bogus
+check_refusal "takes no --frobnicate" plan --frobnicate 1
+check_refusal "unexpected argument 'stray'" status stray
+json=$("$baton" bogus --json 2>/dev/null)
+echo "$json" | grep -q '"ok":false' || { say "--json refusal is not JSON with ok=false: $json"; fail=1; }
+[ $fail = 0 ] && say "help on every command, one-line refusals, JSON errors"
+exit $fail
