@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// Limbo: where a CPU waits while no kernel owns it.  It runs with interrupts off and its
+// Limbo: where a CPU waits while no kernel owns it, until a kernel adopts it through its
+// ledger slot's mailbox.  It runs with interrupts off and its
 // local APIC as INIT left it (software-disabled: only NMI, INIT and SIPI reach it), halts,
 // and lives in the resident region that B's e820 marks reserved, so B cannot overwrite it.
 #include "arch/x86_defs.h"
@@ -45,13 +46,33 @@ uint32_t initial_apic_id()
     return b >> 24;
 }
 
-[[noreturn]] void park()
+// Leaves limbo for the kernel that adopted this CPU: it wrote a 64-bit start address into
+// the mailbox (the ACPI MP-wakeup contract: long mode, identity mapped, interrupts off).
+[[noreturn]] void leave_limbo(baton_cpu_slot& slot, uint64_t start)
+{
+    // Its page tables may carry NX bits, which fault unless EFER.NXE is on.
+    cpu::wrmsr(MSR_EFER, cpu::rdmsr(MSR_EFER) | EFER_NXE);
+    slot.state = BATON_CPU_B_BOOT;
+    cpu::barrier();
+    asm volatile("jmp *%0" : : "r"(start) : "memory");
+    __builtin_unreachable();
+}
+
+[[noreturn]] void park(baton_cpu_slot* slot)
 {
     const cpu::DescriptorPointer idtr{sizeof(limbo_idt) - 1,
                                       reinterpret_cast<uint64_t>(&limbo_idt[0])};
     cpu::load_idt(idtr);
-    for (;;)
+    for (;;) {
+        // The adopter rings with NMIs until we are gone, so a ring that lands between this
+        // check and the HLT is not lost.
+        if (slot) {
+            const uint64_t start = *reinterpret_cast<volatile uint64_t*>(&slot->mailbox_start);
+            if (start)
+                leave_limbo(*slot, start);
+        }
         cpu::halt();  // IF=0: only an NMI (returns here), INIT or SIPI ends this
+    }
 }
 
 }  // namespace
@@ -67,17 +88,20 @@ extern "C" [[noreturn]] void ap_main()
 {
     const uint32_t id = initial_apic_id();
     baton_ledger& l = ledger();
+    baton_cpu_slot* mine = nullptr;
     for (uint32_t i = 0; i < l.ncpus && i < BATON_MAX_CPUS; i++) {
         baton_cpu_slot& s = l.cpus[i];
         if (s.apic_id == id && s.state == BATON_CPU_SIPI_SENT) {
             s.checkin_tsc = cpu::rdtsc();
+            s.mailbox_start = 0;
             cpu::barrier();
             s.state = BATON_CPU_LIMBO;
             cpu::barrier();
+            mine = &s;
             break;
         }
     }
-    park();
+    park(mine);
 }
 
 }  // namespace baton

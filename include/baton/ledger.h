@@ -102,14 +102,14 @@ enum baton_cpu_state {
 	BATON_CPU_UNKNOWN = 0,
 	BATON_CPU_SIPI_SENT = 1,	/* INIT-SIPI-SIPI sent, not yet checked in */
 	BATON_CPU_LIMBO = 2,		/* checked in, parked in the trampoline's limbo loop */
-	BATON_CPU_B_BOOT = 3,		/* runs B's boot path */
+	BATON_CPU_B_BOOT = 3,		/* runs B's boot path (adopted from limbo, or B's boot CPU) */
 };
 
 struct baton_cpu_slot {
 	baton_u32 apic_id;
 	baton_u32 state;		/* enum baton_cpu_state */
 	baton_u64 checkin_tsc;		/* TSC when the CPU reached limbo */
-	baton_u64 mailbox_start;	/* adopt: physical entry written by the adopter, 0 = stay */
+	baton_u64 mailbox_start;	/* adopt: 64-bit entry (identity mapped), 0 = stay */
 	baton_u64 reserved;
 };
 

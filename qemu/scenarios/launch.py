@@ -123,6 +123,8 @@ def run(ctx) -> None:
         r.metric("b_memtest_mib", mib)
         r.check("memory test over B's free RAM finds 0 errors",
                 b_errors is not None and b_errors.group(1) == "0", out.strip()[-200:])
+        r.check("B adopted its second CPU from limbo through the mailbox (no INIT)",
+                "baton: adopted APIC 3 from limbo through its mailbox" in com2.run("dmesg"))
         b_bad = dmesg_bad(com2)
         r.metric("b_dmesg_bad_lines", len(b_bad))
         r.check("B's dmesg is clean", not b_bad, "; ".join(b_bad[:3]))

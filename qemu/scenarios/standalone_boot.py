@@ -89,8 +89,9 @@ def run(ctx) -> None:
                 int(mem.group(2)) == partition_kib, f"{mem.group(2)}K vs {partition_kib}K")
         r.check("MemTotal is the partition minus B's own reservations",
                 partition_kib - 32 * 1024 < memtotal <= partition_kib, f"{memtotal} kB")
-        r.check("B brought its second CPU up from limbo",
-                "smp: Brought up 1 node, 2 CPUs" in dmesg)
+        r.check("B brought its second CPU up", "smp: Brought up 1 node, 2 CPUs" in dmesg)
+        r.check("B adopted it from limbo through the ledger mailbox (no INIT)",
+                "baton: adopted APIC 1 from limbo through its mailbox" in dmesg)
 
     ctx.step("boot again with a corrupted kernel digest: must be refused")
     bad = ("0" if good[0] != "0" else "1") + good[1:]

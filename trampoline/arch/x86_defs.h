@@ -16,6 +16,7 @@
 #define CR4_PAE			(1 << 5)
 #define MSR_EFER		0xc0000080
 #define EFER_LME		(1 << 8)
+#define EFER_NXE		(1 << 11)
 #define MSR_APIC_BASE		0x1b
 
 #define PTE_P			(1 << 0)
