@@ -1,8 +1,9 @@
 """The reference machine as data, and a running QEMU built from it.
 
-The command line is fixed by the dataclass and printed before the run; both UARTs are unix
-sockets whose complete output QEMU itself writes to a log file (chardev logfile=), so nothing
-is lost before the driver connects and a person can attach with socat while it runs.
+The command line is fixed by the dataclass and printed before the run.  Both UARTs are unix
+sockets (in a short /tmp directory: socket paths are limited to 107 bytes) that QEMU waits on;
+the driver records every byte to comN.log in the run directory and relays each port to
+comN.attach.sock, linked there, so a person can log in while a scenario runs.
 """
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import dataclasses
 import os
 import shlex
 import signal
+import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,7 +30,7 @@ class MachineSpec:
     gdb: bool = False                 # -s -S: gdbstub on :1234, CPUs stopped at reset
     extra: tuple[str, ...] = ()
 
-    def command(self, run_dir: Path) -> list[str]:
+    def command(self, run_dir: Path, sock_dir: Path) -> list[str]:
         cmd = ["qemu-system-x86_64", "-M", "pc", "-accel", "tcg,thread=multi",
                "-cpu", "qemu64", "-smp", str(self.vcpus), "-m", str(self.ram_mib),
                "-display", "none", "-monitor", "none", "-no-reboot", "-nodefaults",
@@ -35,7 +38,7 @@ class MachineSpec:
         for port in ("com1", "com2"):
             # wait=on: QEMU starts the guest only once the driver is connected, so the
             # recording (SerialPort) misses nothing.
-            cmd += ["-chardev", f"socket,id={port},path={run_dir / (port + '.sock')},"
+            cmd += ["-chardev", f"socket,id={port},path={sock_dir / (port + '.sock')},"
                                 f"server=on,wait=on",
                     "-serial", f"chardev:{port}"]
         cmd += ["-kernel", str(self.kernel)]
@@ -57,6 +60,7 @@ class Machine:
         self.run_dir = run_dir
         self.log = log
         self.proc: subprocess.Popen | None = None
+        self.sock_dir = Path()
         self.com1: SerialPort | None = None
         self.com2: SerialPort | None = None
         self.started_at = 0.0
@@ -68,7 +72,10 @@ class Machine:
         for name in ("com1.log", "com2.log", "com1.sock", "com2.sock", "com1.attach.sock",
                      "com2.attach.sock"):
             (self.run_dir / name).unlink(missing_ok=True)
-        cmd = self.spec.command(self.run_dir)
+        # Unix socket paths are limited to 107 bytes: keep the sockets in a short /tmp
+        # directory and link them into the run directory for people.
+        self.sock_dir = Path(tempfile.mkdtemp(prefix="baton-"))
+        cmd = self.spec.command(self.run_dir, self.sock_dir)
         (self.run_dir / "qemu.cmdline").write_text(shlex.join(cmd) + "\n")
         self.log(f"qemu: {shlex.join(cmd)}")
         self.started_at = time.monotonic()
@@ -77,8 +84,10 @@ class Machine:
                                      stderr=subprocess.STDOUT, start_new_session=True)
         if self.spec.gdb:
             self.log("qemu: waiting for gdb on :1234 -> gdb -x qemu/gdb/trampoline.gdb")
-        self.com1 = SerialPort("COM1", self.run_dir / "com1.log", self.run_dir / "com1.sock", self)
-        self.com2 = SerialPort("COM2", self.run_dir / "com2.log", self.run_dir / "com2.sock", self)
+        self.com1 = SerialPort("COM1", self.run_dir / "com1.log", self.sock_dir / "com1.sock", self)
+        self.com2 = SerialPort("COM2", self.run_dir / "com2.log", self.sock_dir / "com2.sock", self)
+        for port in ("com1", "com2"):
+            (self.run_dir / f"{port}.attach.sock").symlink_to(self.sock_dir / f"{port}.attach.sock")
         return self
 
     def alive(self) -> bool:
@@ -98,6 +107,9 @@ class Machine:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        for port in ("com1", "com2"):
+            (self.run_dir / f"{port}.attach.sock").unlink(missing_ok=True)
+        shutil.rmtree(self.sock_dir, ignore_errors=True)
 
     def __exit__(self, *exc) -> None:
         self.stop()
