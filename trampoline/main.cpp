@@ -250,7 +250,7 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal)
         say(t);
     }
 
-    // Park B's other CPUs in limbo; B brings them up with its own INIT-SIPI later.
+    // Park B's other CPUs in limbo; B adopts them through their ledger mailboxes.
     build_limbo_idt();
     size_t parked = 0;
     for (size_t i = 0; i < plan.ncpus; i++) {
