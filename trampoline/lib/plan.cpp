@@ -19,6 +19,18 @@ Error plan_error(Str key, Str what, Str value = Str())
 
 constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// The value of one hex digit, or -1.
+constexpr int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 Result<uint32_t> parse_u32(Str key, Str s, uint32_t max)
 {
     const char last = s.len ? s[s.len - 1] : 0;
@@ -56,16 +68,10 @@ Result<uint64_t> parse_size(Str s)
         return bad;
     uint64_t v = 0;
     for (size_t i = 0; i < s.len; i++) {
-        char c = s[i];
-        unsigned d;
-        if (c >= '0' && c <= '9')
-            d = unsigned(c - '0');
-        else if (base == 16 && c >= 'a' && c <= 'f')
-            d = unsigned(c - 'a' + 10);
-        else if (base == 16 && c >= 'A' && c <= 'F')
-            d = unsigned(c - 'A' + 10);
-        else
+        const int digit = hex_digit(s[i]);
+        if (digit < 0 || unsigned(digit) >= base)
             return bad;
+        const unsigned d = unsigned(digit);
         if (v > (UINT64_MAX - d) / base)
             return bad;
         v = v * base + d;
@@ -82,16 +88,8 @@ Result<uint32_t> parse_bdf(Str s)
     bad.msg << "bad PCI address '" << s << "'";
     if (s.len != 7 || s[2] != ':' || s[5] != '.')
         return bad;
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
-    const int b1 = hex(s[0]), b0 = hex(s[1]), d1 = hex(s[3]), d0 = hex(s[4]), f = hex(s[6]);
+    const int b1 = hex_digit(s[0]), b0 = hex_digit(s[1]), d1 = hex_digit(s[3]),
+              d0 = hex_digit(s[4]), f = hex_digit(s[6]);
     if (b1 < 0 || b0 < 0 || d1 < 0 || d0 < 0 || f < 0 || f > 7 || d1 * 16 + d0 > 0x1f)
         return bad;
     return uint32_t((b1 * 16 + b0) << 8 | (d1 * 16 + d0) << 3 | f);
@@ -105,16 +103,10 @@ Result<Digest> parse_digest(Str hex)
     if (hex.len != 64)
         return bad;
     for (size_t i = 0; i < 64; i++) {
-        char c = hex[i];
-        unsigned n;
-        if (c >= '0' && c <= '9')
-            n = unsigned(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            n = unsigned(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            n = unsigned(c - 'A' + 10);
-        else
+        const int digit = hex_digit(hex[i]);
+        if (digit < 0)
             return bad;
+        const unsigned n = unsigned(digit);
         d.bytes[i / 2] = uint8_t(d.bytes[i / 2] | (i % 2 ? n : n << 4));
     }
     return d;
