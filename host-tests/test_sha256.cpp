@@ -11,12 +11,9 @@ namespace {
 
 std::string hex(const uint8_t* d)
 {
-    std::string s;
-    for (int i = 0; i < 32; i++) {
-        s += "0123456789abcdef"[d[i] >> 4];
-        s += "0123456789abcdef"[d[i] & 15];
-    }
-    return s;
+    char h[65];
+    baton::sha256_hex(d, h);
+    return h;
 }
 
 std::string digest(const std::string& m)

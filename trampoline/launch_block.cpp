@@ -16,14 +16,6 @@ Error launch_error(Str what)
     return e;
 }
 
-Str bounded(const char* s, size_t max)
-{
-    size_t n = 0;
-    while (n < max && s[n])
-        n++;
-    return Str(s, n);
-}
-
 }  // namespace
 
 Status read_launch_block(uint64_t ledger_phys, BootInputs& out)
@@ -44,8 +36,8 @@ Status read_launch_block(uint64_t ledger_phys, BootInputs& out)
     if (b->nfirmware > BATON_LAUNCH_MAX_E820)
         return launch_error("more firmware memory map entries than it holds");
 
-    out.plan_text << bounded(b->plan, BATON_PLAN_MAX);
-    out.b_cmdline << bounded(b->cmdline, BATON_CMDLINE_MAX);
+    out.plan_text << Str::from_cstr(b->plan, BATON_PLAN_MAX);
+    out.b_cmdline << Str::from_cstr(b->cmdline, BATON_CMDLINE_MAX);
     for (uint32_t i = 0; i < b->nfirmware; i++) {
         const baton_e820_entry& e = b->firmware[i];
         if (!out.firmware.push({PhysRange(PhysAddr(e.addr), e.size), E820Type(e.type)}))

@@ -36,8 +36,9 @@ void report_digest(Str what, const PhysRange& r, bool expected, const Digest& wa
     sha256(phys_bytes(r.base(), r.size()), r.size(), got);
     Text<200> t;
     t << "baton: " << what << " " << Dec{r.size()} << " bytes at " << r << ", sha256 ";
-    for (uint8_t b : got)
-        t << "0123456789abcdef"[b >> 4] << "0123456789abcdef"[b & 15];
+    char hex[65];
+    sha256_hex(got, hex);
+    t << hex;
     if (!expected) {
         say(t << " (plan gives no digest)");
         return;

@@ -26,10 +26,7 @@ Str cstr_at(uint64_t phys, size_t max)
     const uint8_t* p = phys_bytes(PhysAddr(phys), 1);
     if (!p)
         return Str();
-    size_t n = 0;
-    while (n < max && p[n])
-        n++;
-    return Str(reinterpret_cast<const char*>(p), n);
+    return Str::from_cstr(reinterpret_cast<const char*>(p), max);
 }
 
 }  // namespace

@@ -55,13 +55,6 @@ std::string opt(const Args& a, const std::string& k, const std::string& def = ""
     return it == a.opts.end() ? def : it->second;
 }
 
-std::string hex(uint64_t v)
-{
-    char b[24];
-    snprintf(b, sizeof(b), "%#llx", static_cast<unsigned long long>(v));
-    return b;
-}
-
 std::string state_name(uint32_t s) { return baton_state_name(s); }
 
 // The saved plan: what `plan` decided, for `load`, `launch` and `abort`.
@@ -129,16 +122,12 @@ Expected<std::vector<uint8_t>> read_bytes(const std::string& path)
     return std::vector<uint8_t>(s.value->begin(), s.value->end());
 }
 
-std::string sha256_hex(std::span<const uint8_t> data)
+std::string sha256_of(std::span<const uint8_t> data)
 {
     uint8_t d[32];
+    char h[65];
     sha256(data.data(), data.size(), d);
-    std::string h;
-    for (uint8_t b : d) {
-        char x[3];
-        snprintf(x, sizeof(x), "%02x", b);
-        h += x;
-    }
+    sha256_hex(d, h);
     return h;
 }
 
@@ -345,9 +334,9 @@ int cmd_load(const Args& a)
     // Digests: the published manifest if there is one, else the files as read now.
     auto manifest = read_manifest(opt(a, "digests", dir + "/SHA256SUMS"));
     std::string kd = manifest.count(basename_of(kpath)) ? manifest[basename_of(kpath)]
-                                                         : sha256_hex(*kernel.value);
+                                                         : sha256_of(*kernel.value);
     std::string id = manifest.count(basename_of(ipath)) ? manifest[basename_of(ipath)]
-                                                         : sha256_hex(*initrd.value);
+                                                         : sha256_of(*initrd.value);
     // A's refined TSC rate beats anything the trampoline can measure in a few ms.
     std::string plan_text = saved->plan_text + " kernel.sha256=" + kd + " initrd.sha256=" + id;
     if (ses.status.tsc_khz)

@@ -6,14 +6,14 @@
 
 namespace baton::cli {
 
-namespace {
-
 std::string hex(uint64_t v)
 {
     char b[24];
     snprintf(b, sizeof(b), "%#llx", static_cast<unsigned long long>(v));
     return b;
 }
+
+namespace {
 
 std::string range_text(PhysRange r) { return hex(r.begin()) + "-" + hex(r.end() - 1); }
 

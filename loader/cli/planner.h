@@ -40,6 +40,9 @@ struct LaunchPlan {
     std::string text() const;        // the plan in the trampoline's syntax (no digests)
 };
 
+// "0x..." as the CLI prints addresses and sizes.
+std::string hex(uint64_t v);
+
 // Refuses (one line, naming the fix) when A lacks a reservation, a CPU is CPU 0 or absent,
 // the partition is outside the crashkernel region or cannot hold B.
 std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& facts, const PlanOptions& opt);

@@ -14,8 +14,7 @@ uint32_t PmTimer::ticks() const { return port_ ? cpu::inl(port_) & kMask : 0; }
 
 void PmTimer::delay_us(uint32_t us) const
 {
-    PmTimer copy = *this;
-    Stopwatch w(copy);
+    Stopwatch w(*this);
     while (w.elapsed_us() < us)
         cpu::pause();
 }

@@ -29,10 +29,11 @@ struct Str {
     template <size_t N>
     constexpr Str(const char (&lit)[N]) : ptr(lit), len(N - 1) {}  // NOLINT: literals only
 
-    static constexpr Str from_cstr(const char* s)
+    // A NUL-terminated string, at most `max` characters of it.
+    static constexpr Str from_cstr(const char* s, size_t max = SIZE_MAX)
     {
         size_t n = 0;
-        while (s && s[n])
+        while (s && n < max && s[n])
             n++;
         return Str(s, n);
     }

@@ -114,4 +114,13 @@ void sha256(const void* data, size_t len, uint8_t out[32])
     s.finish(out);
 }
 
+void sha256_hex(const uint8_t digest[32], char out[65])
+{
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+        out[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+    }
+    out[64] = 0;
+}
+
 }  // namespace baton

@@ -22,4 +22,7 @@ private:
 
 void sha256(const void* data, size_t len, uint8_t out[32]);
 
+// Lower-case hex, as sha256sum prints it: 64 digits and a NUL.
+void sha256_hex(const uint8_t digest[32], char out[65]);
+
 }  // namespace baton
