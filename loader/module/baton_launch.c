@@ -35,11 +35,17 @@ static void baton_send_ipi(u32 apic_id, u32 icr_low)
 	local_irq_restore(flags);
 }
 
-void baton_stop_cpu(u32 apic_id)
+/* INIT (assert, deassert): the CPU drops whatever it ran and waits for a SIPI. */
+static void baton_send_init(u32 apic_id)
 {
-	/* INIT: the CPU drops whatever it ran and waits for a SIPI (A's own bring-up). */
 	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT);
 	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_DM_INIT);
+}
+
+void baton_stop_cpu(u32 apic_id)
+{
+	/* A's own bring-up sends the SIPI when A takes the CPU back. */
+	baton_send_init(apic_id);
 }
 
 static int baton_prepare_sipi_page(u64 partition_base)
@@ -104,8 +110,7 @@ int baton_launch_cpu(u64 partition_base, u32 apic_id)
 	ret = baton_prepare_sipi_page(partition_base);
 	if (ret)
 		return ret;
-	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT);
-	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_DM_INIT);
+	baton_send_init(apic_id);
 	usleep_range(10000, 11000);	/* SDM: 10 ms between INIT and STARTUP */
 	baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
 	usleep_range(200, 300);
