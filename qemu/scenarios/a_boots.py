@@ -7,6 +7,7 @@ import re
 
 from baton_qemu.context import A_CMDLINE
 from baton_qemu.machine import MachineSpec
+from scenarios.launch import dmesg_bad
 
 
 def run(ctx) -> None:
@@ -42,8 +43,6 @@ def run(ctx) -> None:
         nproc = int(com1.run("nproc").strip())
         r.metric("a_nproc", nproc)
         r.check("A runs on all vCPUs", nproc == ctx.vcpus, str(nproc))
-        dmesg = com1.run("dmesg")
-        bad = [l for l in dmesg.splitlines()
-               if re.search(r"WARNING|BUG|Oops|Uhhuh|spurious|clocksource.*unstable", l)]
+        bad = dmesg_bad(com1)
         r.metric("a_dmesg_bad_lines", len(bad))
         r.check("A's dmesg is clean", not bad, "; ".join(bad[:3]))
