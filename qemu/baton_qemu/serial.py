@@ -177,15 +177,17 @@ class SerialPort(SerialLog):
         self.send(f"echo @@\"\"B{tag}; ( {command} ) > /tmp/.baton-out 2>&1; "
                   f"echo @@\"\"R{tag} $? $(md5sum < /tmp/.baton-out | cut -c1-32) "
                   f"$(wc -c < /tmp/.baton-out)\n")
-        self.expect(rf"^@@B{tag}\r?$", timeout, f"start of `{command}`")
-        res = self.expect(rf"^@@R{tag} (\d+) ([0-9a-f]{{32}}) +(\d+)\r?$", timeout,
+        # Every marker must end with its newline: the log grows while we read it, and "$"
+        # would also match a line still arriving ("1112" of "11124").
+        self.expect(rf"^@@B{tag}\r?\n", timeout, f"start of `{command}`")
+        res = self.expect(rf"^@@R{tag} (\d+) ([0-9a-f]{{32}}) +(\d+)\r?\n", timeout,
                           f"end of `{command}`")
         rc, digest, size = int(res.group(1)), res.group(2), int(res.group(3))
         for attempt in range(retries):
             ctag = f"{tag}c{attempt}"
             self.send(f"echo @@\"\"C{ctag}; cat /tmp/.baton-out; echo; echo @@\"\"D{ctag}\n")
             begin = self.expect(rf"^@@C{ctag}\r?\n", timeout, f"output of `{command}`")
-            end = self.expect(rf"\r?\n@@D{ctag}\r?$", timeout, f"end of output of `{command}`")
+            end = self.expect(rf"\r?\n@@D{ctag}\r?\n", timeout, f"end of output of `{command}`")
             raw = self.text()[begin.end():end.start()]
             # The newline before @@D is echo's, so `raw` is exactly the file.
             out = clean_output(raw)

@@ -33,8 +33,9 @@ def com1_irqs(com1) -> int:
 
 def heartbeat_stats(text: str, since_seq: int = 0):
     """Sequence numbers lost and the largest gap (A's monotonic ms) in the HB lines."""
-    # A line may follow the shell prompt ("a:~# HB 38 7662"): match at the end of lines.
-    beats = [(int(s), int(t)) for s, t in re.findall(r"HB (\d+) (\d+)\r?$", text, re.M)]
+    # A line may follow the shell prompt ("a:~# HB 38 7662"); only whole lines count: the
+    # last one may still be arriving.
+    beats = [(int(s), int(t)) for s, t in re.findall(r"HB (\d+) (\d+)\r?\n", text)]
     beats = [b for b in beats if b[0] >= since_seq]
     if len(beats) < 2:
         return None

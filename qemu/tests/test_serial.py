@@ -1,4 +1,5 @@
 """The harness's own parsers, on saved and synthetic serial logs (no QEMU)."""
+import re
 import tempfile
 import threading
 import time
@@ -100,6 +101,12 @@ class HeartbeatTest(unittest.TestCase):
         self.assertEqual(st["lost"], 1)            # 6 is missing
         self.assertEqual(st["max_gap_ms"], 303)    # 4253 -> 4556
 
+    def test_a_line_still_arriving_does_not_count(self):
+        from scenarios.launch import heartbeat_stats
+        st = heartbeat_stats("HB 1 100\nHB 2 200\nHB 3 3")
+        self.assertEqual(st["last"], 2)
+        self.assertEqual(st["max_gap_ms"], 100)
+
     def test_too_few_beats(self):
         from scenarios.launch import heartbeat_stats
         self.assertIsNone(heartbeat_stats("HB 1 100\n"))
@@ -140,5 +147,45 @@ class RelayTest(unittest.TestCase):
             self.assertEqual((d / "com1.log").read_bytes(), b"kernel-a login: HB 1 100\n")
             port.close()
             person.close()
+            guest.close()
+            qemu.close()
+
+
+class RunTest(unittest.TestCase):
+    """run() against a fake guest shell that sends its result line in two pieces."""
+
+    def test_result_line_split_in_transit(self):
+        import hashlib
+        import socket
+        from baton_qemu.serial import SerialPort
+        data = b"x" * 11123 + b"\n"   # 11124 bytes: "1112" arrives first
+        with tempfile.TemporaryDirectory() as d:
+            d = Path(d)
+            qemu = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            qemu.bind(str(d / "com2.sock"))
+            qemu.listen(1)
+            port = SerialPort("COM2", d / "com2.log", d / "com2.sock", FakeMachine())
+            guest, _ = qemu.accept()
+
+            def shell():
+                typed = b""
+                while b"@@\"\"D" not in typed or not typed.endswith(b"\n"):
+                    typed += guest.recv(4096)
+                    if b"@@\"\"R" in typed and b"sent-R" not in typed:
+                        tag = re.search(rb'@@""B(\d+);', typed).group(1)
+                        result = b"@@R" + tag + b" 0 " + hashlib.md5(data).hexdigest().encode()
+                        guest.sendall(b"@@B" + tag + b"\n" + result + b" 1112")
+                        time.sleep(0.3)
+                        guest.sendall(b"4\n")
+                        typed += b"sent-R"
+                ctag = re.search(rb'@@""C(\w+);', typed).group(1)
+                guest.sendall(b"@@C" + ctag + b"\n" + data + b"\n@@D" + ctag + b"\n")
+
+            t = threading.Thread(target=shell)
+            t.start()
+            out = port.run("dmesg", timeout=5, retries=1)
+            t.join(5)
+            self.assertEqual(out.encode(), data)
+            port.close()
             guest.close()
             qemu.close()
