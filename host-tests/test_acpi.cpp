@@ -117,6 +117,11 @@ TEST_CASE("acpi: B's MADT lists only B's CPUs; other tables are shared")
         CHECK(r.value().rsdp.value() == 0x40104000);
         CHECK(r.value().kept_cpus == 2);
         CHECK(r.value().dropped_cpus == 3);
+        // The hidden CPUs are the ones B may adopt later, x2APIC entries included.
+        REQUIRE(r.value().nother == 3);
+        CHECK(r.value().other_apic_ids[0] == 0);
+        CHECK(r.value().other_apic_ids[1] == 1);
+        CHECK(r.value().other_apic_ids[2] == 256);
 
         // The new root is valid and B's ACPI code reaches the filtered MADT through it.
         auto pm = find_pm_timer_port(PhysAddr(0x40104000));
@@ -198,4 +203,18 @@ TEST_CASE("acpi: refusals")
         REQUIRE_FALSE(r.ok());
         CHECK(std::string(r.error().msg.c_str()) == "no ACPI RSDP found in the EBDA or 0xe0000-0xfffff");
     }
+}
+
+TEST_CASE("acpi: a disabled CPU is hidden from B and is not one B may adopt")
+{
+    std::vector<uint8_t> body = madt_body({0, 1, 2});
+    body[8 + 8 * 1 + 4] = 0;  // LAPIC entry of APIC ID 1: flags = 0, not enabled, not capable
+    Firmware fw(sdt("APIC", body));
+    uint8_t* out = fw.mem.map_zero(0x40104000, 0x10000);
+    const uint32_t ids[] = {2};
+    auto r = build_partition_acpi(PhysAddr(fw.rsdp), ids, 1, AcpiOutput{out, PhysAddr(0x40104000), 0x10000});
+    REQUIRE(r.ok());
+    CHECK(r.value().dropped_cpus == 2);
+    REQUIRE(r.value().nother == 1);
+    CHECK(r.value().other_apic_ids[0] == 0);
 }

@@ -14,7 +14,15 @@ extern const uint8_t boot_gdt[], boot_gdt_end[];
 void ap_start64();
 }
 
+// One limbo stack per ledger slot; A's module parks the CPUs it releases on them too (their
+// offset is in the image header).
+extern "C" {
+alignas(16) uint8_t limbo_stacks[MAX_LIMBO_CPUS][AP_STACK_SIZE];
+}
+
 namespace baton {
+
+static_assert(MAX_LIMBO_CPUS == BATON_MAX_CPUS, "a limbo stack for every ledger slot");
 
 // The assembly's view of the shared structures must be the ledger header's.
 static_assert(SIPI_PAGE == BATON_SIPI_PAGE);
@@ -39,8 +47,6 @@ static_assert(AP_HDR_END == BATON_SIPI_PARAMS_OFFSET + sizeof(baton_sipi_params)
 
 namespace {
 
-alignas(16) uint8_t ap_stacks[MAX_LIMBO_CPUS][AP_STACK_SIZE];
-
 constexpr uint32_t kInitDeassertUs = 10000;  // SDM: 10 ms after INIT
 constexpr uint32_t kStartupUs = 200;         // SDM: 200 us between STARTUPs
 constexpr uint64_t kCheckinTimeoutUs = 2000000;
@@ -61,7 +67,7 @@ void prepare_sipi_page(size_t stack_index)
     store_le(page + AP_HDR_CR3, 4, cpu::read_cr3());
     store_le(page + AP_HDR_ENTRY64, 4, reinterpret_cast<uint64_t>(&ap_start64));
     store_le(page + AP_HDR_STACK, 8,
-             reinterpret_cast<uint64_t>(&ap_stacks[stack_index][AP_STACK_SIZE]));
+             reinterpret_cast<uint64_t>(&limbo_stacks[stack_index][AP_STACK_SIZE]));
     cpu::barrier();
 }
 
@@ -72,7 +78,7 @@ Status wake_into_limbo(LocalApic& apic, const PmTimer& clock, uint32_t apic_id,
 {
     if (stack_index >= MAX_LIMBO_CPUS) {
         Error e{Errc::ap, {}};
-        e.msg << "more than " << Dec{MAX_LIMBO_CPUS} << " CPUs to park in limbo";
+        e.msg << "ledger slot " << Dec{stack_index} << " has no limbo stack";
         return e;
     }
     prepare_sipi_page(stack_index);

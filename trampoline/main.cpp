@@ -88,7 +88,8 @@ uint32_t measure_tsc_khz(const PmTimer& clock)
     return uint32_t((t1 - t0) * PmTimer::kHz / ticks / 1000);
 }
 
-void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal)
+void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
+                      const AcpiResult& acpi)
 {
     // struct setup_data { u64 next; u32 type; u32 len; u8 data[]; }
     baton_partition_record rec{};
@@ -113,6 +114,9 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal)
     rec.ncpus = uint32_t(plan.ncpus);
     for (size_t i = 0; i < plan.ncpus; i++)
         rec.apic_ids[i] = plan.cpus[i];
+    static_assert(sizeof(acpi.other_apic_ids) == sizeof(rec.other_apic_ids));
+    rec.nother = acpi.nother;
+    memcpy(rec.other_apic_ids, acpi.other_apic_ids, sizeof(rec.other_apic_ids));
     store_le(at, 8, 0);
     store_le(at + 8, 4, BATON_SETUP_TYPE);
     store_le(at + 12, 4, sizeof(rec));
@@ -253,22 +257,20 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal)
 
     // Park B's other CPUs in limbo; B adopts them through their ledger mailboxes.
     build_limbo_idt();
-    size_t parked = 0;
     for (size_t i = 0; i < plan.ncpus; i++) {
         if (plan.cpus[i] == self)
             continue;
-        Status woke = wake_into_limbo(g_apic, g_clock, plan.cpus[i], l.cpus[i], parked);
+        Status woke = wake_into_limbo(g_apic, g_clock, plan.cpus[i], l.cpus[i], i);
         if (!woke.ok())
             refuse(woke.error());
         Text<120> t;
         t << "baton: AP APIC ID " << Dec{plan.cpus[i]} << " checked in, parked in limbo (slot "
           << Dec{i} << ")";
         say(t);
-        parked++;
     }
 
     memcpy(area + boot_area::cmdline, g_inputs.b_cmdline.str().ptr, g_inputs.b_cmdline.str().len);
-    write_setup_data(area + boot_area::setup_data, plan, cal);
+    write_setup_data(area + boot_area::setup_data, plan, cal, acpi.value());
     const BootE820& map = e820.value();
     ZeroPageInputs zin{g_setup_header, &k, p.kernel_load, p.initrd,
                        PhysAddr(p.boot_area.value() + boot_area::cmdline),

@@ -43,4 +43,17 @@ struct baton_status {
 #define BATON_IOC_ABORT		_IO('B', 3)
 #define BATON_IOC_STATUS	_IOR('B', 4, struct baton_status)
 
+/*
+ * The handover, one resource at a time: A lets go of it, B adopts it, or (B refused, or did
+ * not take it within timeout_ms) A takes it back and the ioctl fails.
+ */
+struct baton_release_args {
+	baton_u32 resource;		/* enum baton_resource */
+	baton_u32 timeout_ms;		/* for B to take the request; 0: the default, 5000 */
+	baton_u64 arg;			/* CPU: A's CPU number */
+	baton_u64 size;
+};
+
+#define BATON_IOC_RELEASE	_IOW('B', 5, struct baton_release_args)
+
 #endif /* BATON_IOCTL_H */

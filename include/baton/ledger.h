@@ -17,6 +17,7 @@ typedef __u8 baton_u8;
 typedef __u16 baton_u16;
 typedef __u32 baton_u32;
 typedef __u64 baton_u64;
+typedef __s32 baton_s32;
 typedef __s64 baton_s64;
 #define BATON_PACKED __packed
 #else
@@ -25,11 +26,12 @@ typedef uint8_t baton_u8;
 typedef uint16_t baton_u16;
 typedef uint32_t baton_u32;
 typedef uint64_t baton_u64;
+typedef int32_t baton_s32;
 typedef int64_t baton_s64;
 #define BATON_PACKED __attribute__((__packed__))
 #endif
 
-#define BATON_ABI_VERSION 1u
+#define BATON_ABI_VERSION 2u
 
 /*
  * Fixed physical layout of the low window.  A reserves it with `memmap=64K$0x20000`; B's e820
@@ -95,7 +97,9 @@ enum baton_fail {
  * Doorbells: the ringer sets a bit in doorbell_pending, then sends an NMI (physical
  * destination) to doorbell_apic; the receiver claims the NMI only if a bit is pending.
  */
-#define BATON_DOORBELL_B_RUNNING	(1u << 0)	/* B's first heartbeat */
+#define BATON_DOORBELL_B_RUNNING	(1u << 0)	/* to A: B's first heartbeat */
+#define BATON_DOORBELL_REQUEST		(1u << 0)	/* to B: a request is posted */
+#define BATON_NO_DOORBELL		0xffffffffu	/* b_doorbell_apic until B sets it */
 
 /* Where a CPU is, as far as the ledger knows. */
 enum baton_cpu_state {
@@ -103,15 +107,100 @@ enum baton_cpu_state {
 	BATON_CPU_SIPI_SENT = 1,	/* INIT-SIPI-SIPI sent, not yet checked in */
 	BATON_CPU_LIMBO = 2,		/* checked in, parked in the trampoline's limbo loop */
 	BATON_CPU_B_BOOT = 3,		/* runs B's boot path (adopted from limbo, or B's boot CPU) */
+	BATON_CPU_B_ONLINE = 4,		/* online in B (a CPU A released, adopted by B) */
 };
+
+static inline const char *baton_cpu_state_name(baton_u32 state)
+{
+	switch (state) {
+	case BATON_CPU_UNKNOWN: return "-";
+	case BATON_CPU_SIPI_SENT: return "waking";
+	case BATON_CPU_LIMBO: return "limbo";
+	case BATON_CPU_B_BOOT: return "b-boot";
+	case BATON_CPU_B_ONLINE: return "b-online";
+	}
+	return "unknown";
+}
 
 struct baton_cpu_slot {
 	baton_u32 apic_id;
 	baton_u32 state;		/* enum baton_cpu_state */
 	baton_u64 checkin_tsc;		/* TSC when the CPU reached limbo */
 	baton_u64 mailbox_start;	/* adopt: 64-bit entry (identity mapped), 0 = stay */
-	baton_u64 reserved;
+	baton_u32 a_cpu;		/* A's CPU number + 1 if A released it; 0: B's from launch */
+	baton_u32 pad;
 };
+
+/*
+ * The handover moves one resource at a time.  A posts a request, rings B's doorbell and
+ * waits; B claims the request (POSTED -> TAKEN), adopts the resource and answers (DONE).
+ * A gives up on a request B has not claimed by cancelling it (POSTED -> CANCELLED), so a
+ * late B never adopts what A took back.  Both sides change `state` with cmpxchg only.
+ */
+enum baton_resource {
+	BATON_RES_NONE = 0,
+	BATON_RES_CPU = 1,		/* arg: APIC ID; the CPU waits in limbo */
+	BATON_RES_MEM = 2,		/* arg, size: a physical range A removed */
+};
+
+enum baton_request_state {
+	BATON_REQ_IDLE = 0,
+	BATON_REQ_POSTED = 1,		/* A: waiting for B */
+	BATON_REQ_TAKEN = 2,		/* B: working on it; A must wait for DONE */
+	BATON_REQ_DONE = 3,		/* B: result is final */
+	BATON_REQ_CANCELLED = 4,	/* A: gave up before B took it */
+};
+
+static inline const char *baton_resource_name(baton_u32 resource)
+{
+	switch (resource) {
+	case BATON_RES_CPU: return "cpu";
+	case BATON_RES_MEM: return "mem";
+	}
+	return "unknown";
+}
+
+struct baton_request {
+	baton_u32 seq;			/* A: one more for every request */
+	baton_u32 state;		/* enum baton_request_state */
+	baton_u32 resource;		/* enum baton_resource */
+	baton_s32 result;		/* B: 0 or a negative errno */
+	baton_u64 arg;
+	baton_u64 size;
+};
+
+/*
+ * The timeline: every release (A), adoption (B) and return (A, on abort) with the TSC, for
+ * `baton status --json` and the timeline picture.  Writers reserve an entry by atomically
+ * incrementing nevents, fill it, and write tsc last; readers skip entries whose tsc is 0.
+ */
+enum baton_event_kind {
+	BATON_EV_RELEASE = 1,		/* A let go of it */
+	BATON_EV_LIMBO = 2,		/* a released CPU checked into limbo */
+	BATON_EV_ADOPT = 3,		/* B owns it */
+	BATON_EV_RETURN = 4,		/* back in A (abort or a refused request) */
+};
+
+static inline const char *baton_event_name(baton_u32 kind)
+{
+	switch (kind) {
+	case BATON_EV_RELEASE: return "release";
+	case BATON_EV_LIMBO: return "limbo";
+	case BATON_EV_ADOPT: return "adopt";
+	case BATON_EV_RETURN: return "return";
+	}
+	return "unknown";
+}
+
+struct baton_event {
+	baton_u64 tsc;
+	baton_u32 kind;			/* enum baton_event_kind */
+	baton_u32 resource;		/* enum baton_resource */
+	baton_u64 arg;
+	baton_u64 size;
+};
+
+#define BATON_MAX_EVENTS	128u
 
 struct baton_ledger {
 	baton_u64 magic;
@@ -131,6 +220,12 @@ struct baton_ledger {
 	baton_u32 doorbell_pending;	/* BATON_DOORBELL_* bits set before ringing */
 	struct baton_cpu_slot cpus[BATON_MAX_CPUS];
 	char message[256];		/* last failure, NUL terminated, for `baton status` */
+	baton_u32 b_doorbell_apic;	/* B's CPU that takes A's doorbell NMIs */
+	baton_u32 b_doorbell_pending;	/* BATON_DOORBELL_REQUEST */
+	struct baton_request request;
+	baton_u32 nevents;		/* entries reserved; may exceed BATON_MAX_EVENTS */
+	baton_u32 pad;
+	struct baton_event events[BATON_MAX_EVENTS];
 };
 
 /*
@@ -179,6 +274,11 @@ struct baton_image_header {
 	baton_u32 stub_size;
 	baton_u32 stub_pm32;		/* offset of the stub's 32-bit part inside the stub */
 	baton_u32 image_size;		/* memory the image occupies, .bss included */
+	/* Parking a CPU A releases: the stub's limbo path needs these. */
+	baton_u32 ap_entry64;		/* 64-bit entry of a CPU coming into limbo */
+	baton_u32 page_table;		/* identity-mapping PML4 (0-4 GiB) */
+	baton_u32 limbo_stacks;		/* BATON_MAX_CPUS stacks, one per ledger slot */
+	baton_u32 limbo_stack_size;
 };
 
 /*
@@ -239,7 +339,8 @@ struct baton_partition_record {
 	baton_u16 pm_timer_port;	/* ACPI PM timer, read-only clock; 0 = none */
 	baton_u16 npci;
 	baton_u32 pci[BATON_MAX_PCI];	/* B's PCI functions: segment << 16 | bus << 8 | devfn */
-	baton_u32 reserved;
+	baton_u32 nother;		/* the machine's other CPUs: B may adopt them later */
+	baton_u32 other_apic_ids[BATON_MAX_CPUS];
 };
 
 #ifdef __cplusplus
@@ -270,7 +371,15 @@ BATON_STATIC_ASSERT(offsetof(struct baton_ledger, doorbell_pending) == 84, "ledg
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, cpus) == 88, "ledger layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, message) == 88 + 32 * BATON_MAX_CPUS,
 		    "ledger layout");
-BATON_STATIC_ASSERT(sizeof(struct baton_ledger) <= BATON_LEDGER_SIZE, "ledger fits its page");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, b_doorbell_apic) == 88 + 32 * BATON_MAX_CPUS + 256,
+		    "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, request) == 96 + 32 * BATON_MAX_CPUS + 256,
+		    "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, events) == 136 + 32 * BATON_MAX_CPUS + 256,
+		    "ledger layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_request) == 32, "request layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_event) == 32, "event layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_ledger) <= BATON_LEDGER_SIZE, "ledger fits its pages");
 
 BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, gdt_base) == 2, "sipi layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, pm32_offset) == 8, "sipi layout");
@@ -280,7 +389,8 @@ BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, stack) == 24, "sipi layou
 BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, gdt) == 32, "sipi layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, entry32) == 64, "sipi layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_sipi_params) == 72, "sipi layout");
-BATON_STATIC_ASSERT(sizeof(struct baton_image_header) == 32, "image header layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_image_header) == 48, "image header layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_image_header, ap_entry64) == 32, "image header layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_launch_block, plan) == 56, "launch block layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_launch_block, firmware) ==
 		    56 + BATON_PLAN_MAX + BATON_CMDLINE_MAX, "launch block layout");
@@ -298,7 +408,9 @@ BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, pm_timer_port) ==
 		    80 + 4 * BATON_MAX_CPUS, "record layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, pci) == 84 + 4 * BATON_MAX_CPUS,
 		    "record layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nother) ==
+		    84 + 4 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
-		    88 + 4 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
+		    88 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
 
 #endif /* BATON_LEDGER_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // `baton`: runs in kernel A and splits off kernel B.
-//   baton plan | load | launch | status | abort | unload   (each with --help and --json)
+//   baton plan | load | launch | release | status | abort | unload   (--help, --json)
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +33,7 @@ const int64_t kHeartbeatDeadlineMs = 20000;
 struct Args {
     std::string command;
     std::map<std::string, std::string> opts;  // --key value / --flag
+    std::vector<std::string> pos;              // positional words after the command
     bool json = false;
     bool help = false;
 };
@@ -222,7 +223,7 @@ Expected<Session> open_session()
         return Error(st.error);
     const baton_ledger& l = st.value->ledger;
     const bool valid = l.magic == BATON_LEDGER_MAGIC && l.version == BATON_ABI_VERSION;
-    return Session{std::move(*dev.value), *st.value, valid ? l.state : BATON_STATE_EMPTY};
+    return Session{std::move(*dev.value), *st.value, valid ? l.state : uint32_t(BATON_STATE_EMPTY)};
 }
 
 void print_ok(const Args& a, const std::string& text)
@@ -495,6 +496,23 @@ int cmd_launch(const Args& a)
     }
 }
 
+// Who owns a ledger slot's CPU: B from the moment it runs B's code, "limbo" in between.
+std::string cpu_owner(const baton_cpu_slot& c, bool guard)
+{
+    if (!guard)
+        return "A";
+    switch (c.state) {
+    case BATON_CPU_B_BOOT:
+    case BATON_CPU_B_ONLINE:
+        return "B";
+    case BATON_CPU_LIMBO:
+        return "limbo";
+    case BATON_CPU_SIPI_SENT:
+        return "moving";
+    }
+    return "B (reserved)";
+}
+
 int cmd_status(const Args& a)
 {
     auto session = open_session();
@@ -516,27 +534,53 @@ int cmd_status(const Args& a)
     }
     std::string message(l.message, strnlen(l.message, sizeof(l.message)));
     auto saved = load_state();
+    auto a_cpu_of = [&](const baton_cpu_slot& c) {
+        if (c.a_cpu)
+            return int(c.a_cpu) - 1;
+        if (saved)
+            for (const PlannedCpu& p : saved->cpus)
+                if (p.apic_id == c.apic_id)
+                    return int(p.a_cpu);
+        return -1;
+    };
+    const uint32_t ncpus = valid ? std::min(l.ncpus, BATON_MAX_CPUS) : 0;
+    const uint32_t nevents = valid ? std::min(l.nevents, BATON_MAX_EVENTS) : 0;
+    // Timeline times: ms since the trampoline started (same TSC in both kernels).
+    auto ms_of = [&](uint64_t tsc) {
+        return s.tsc_khz && l.launch_tsc && tsc >= l.launch_tsc
+                   ? double(tsc - l.launch_tsc) / s.tsc_khz : 0.0;
+    };
     if (a.json) {
         Json j;
         j.obj().kv("ok", true).kv("state", state_name(state)).kv("b", health)
             .kv("heartbeat", valid ? l.b_heartbeat : 0).kv("heartbeat_age_ms", s.heartbeat_age_ms)
             .kv("since_launch_ms", s.since_launch_ms).kv("guard", s.guard != 0)
-            .kv("doorbells", s.doorbells);
+            .kv("doorbells", s.doorbells).kv("tsc_khz", s.tsc_khz);
         if (state == BATON_STATE_FAILED)
             j.kv("failure", message);
-        if (valid && state != BATON_STATE_EMPTY) {
+        if (valid) {
             j.key("partition").obj().kv("base", hex(l.partition_base)).kv("size", hex(l.partition_size)).end();
             j.key("cpus").arr();
-            for (uint32_t i = 0; i < l.ncpus && i < BATON_MAX_CPUS; i++) {
-                int a_cpu = -1;
-                if (saved)
-                    for (const PlannedCpu& c : saved->cpus)
-                        if (c.apic_id == l.cpus[i].apic_id)
-                            a_cpu = int(c.a_cpu);
-                j.obj().kv("apic_id", l.cpus[i].apic_id).kv("a_cpu", a_cpu)
-                    .kv("owner", state >= BATON_STATE_LAUNCHED && s.guard ? "B" : "A").end();
+            for (uint32_t i = 0; i < ncpus; i++)
+                j.obj().kv("apic_id", l.cpus[i].apic_id).kv("a_cpu", a_cpu_of(l.cpus[i]))
+                    .kv("released_by_a", l.cpus[i].a_cpu != 0)
+                    .kv("state", baton_cpu_state_name(l.cpus[i].state))
+                    .kv("owner", cpu_owner(l.cpus[i], s.guard)).end();
+            j.end();
+            j.kv("launch_tsc", l.launch_tsc);
+            j.key("timeline").arr();
+            for (uint32_t i = 0; i < nevents; i++) {
+                const baton_event& e = l.events[i];
+                if (!e.tsc)
+                    continue;
+                j.obj().kv("tsc", e.tsc).kv("ms", ms_of(e.tsc))
+                    .kv("event", baton_event_name(e.kind))
+                    .kv("resource", baton_resource_name(e.resource)).kv("arg", e.arg)
+                    .kv("size", e.size).end();
             }
             j.end();
+            j.kv("timeline_dropped", valid && l.nevents > BATON_MAX_EVENTS
+                                         ? l.nevents - BATON_MAX_EVENTS : 0);
         }
         j.end();
         printf("%s\n", j.str().c_str());
@@ -545,7 +589,7 @@ int cmd_status(const Args& a)
     printf("state       %s\n", state_name(state).c_str());
     if (state == BATON_STATE_FAILED)
         printf("failure     %s\n", message.c_str());
-    if (!valid || state == BATON_STATE_EMPTY)
+    if (!valid)
         return 0;
     printf("B           %s, heartbeat %llu, age %lld ms, %llu doorbell(s) to A\n", health.c_str(),
            static_cast<unsigned long long>(l.b_heartbeat), static_cast<long long>(s.heartbeat_age_ms),
@@ -554,9 +598,89 @@ int cmd_status(const Args& a)
            hex(l.partition_base + l.partition_size - 1).c_str(),
            state >= BATON_STATE_LAUNCHED ? "" : ", loaded, not started");
     printf("guard       %s\n", s.guard ? "on (A cannot online B's CPUs)" : "off");
-    for (uint32_t i = 0; i < l.ncpus && i < BATON_MAX_CPUS; i++)
-        printf("cpu         APIC ID %u: %s\n", l.cpus[i].apic_id,
-               s.guard ? "B" : "A");
+    for (uint32_t i = 0; i < ncpus; i++) {
+        const int ac = a_cpu_of(l.cpus[i]);
+        printf("cpu         %s (APIC ID %u): %s%s\n",
+               ac >= 0 ? ("cpu" + std::to_string(ac)).c_str() : "?", l.cpus[i].apic_id,
+               cpu_owner(l.cpus[i], s.guard).c_str(),
+               l.cpus[i].a_cpu ? ", released by A" : "");
+    }
+    for (uint32_t i = 0; i < nevents; i++) {
+        const baton_event& e = l.events[i];
+        if (e.tsc)
+            printf("timeline    %10.3f ms  %-7s %s %llu\n", ms_of(e.tsc), baton_event_name(e.kind),
+                   baton_resource_name(e.resource), static_cast<unsigned long long>(e.arg));
+    }
+    return 0;
+}
+
+// The handover's step command: one resource from A to B, acknowledged by B.
+int cmd_release(const Args& a)
+{
+    const std::string what = a.pos[0];
+    const std::string id = a.pos[1];
+    baton_release_args r{};
+    char* end = nullptr;
+    const unsigned long n = strtoul(id.c_str(), &end, 0);
+    if (what == "cpu") {
+        if (id.empty() || *end || n > 4095)
+            return refuse("release cpu: '" + id + "' is not a CPU number", a.json);
+        r.resource = BATON_RES_CPU;
+        r.arg = n;
+    } else {
+        return refuse("release: unknown resource '" + what + "' (baton release cpu N)", a.json);
+    }
+    const std::string timeout = opt(a, "timeout-ms", "5000");
+    const unsigned long t = strtoul(timeout.c_str(), &end, 10);
+    if (timeout.empty() || *end || t == 0 || t > 600000)
+        return refuse("--timeout-ms: '" + timeout + "' is not 1..600000", a.json);
+    r.timeout_ms = uint32_t(t);
+
+    auto session = open_session();
+    if (!session)
+        return refuse(session.error, a.json);
+    Session& ses = *session.value;
+    if (ses.state != BATON_STATE_B_RUNNING)
+        return refuse("B is " + state_name(ses.state) + ", not running: nothing to release to",
+                      a.json);
+    const std::string name = what + " " + id;
+    const auto t0 = std::chrono::steady_clock::now();
+    switch (int err = ses.dev.release(r)) {
+    case 0:
+        break;
+    case EPERM:
+        return refuse("release " + name + ": CPU 0 leaves A last, with baton handover", a.json);
+    case EALREADY:
+        return refuse("release " + name + ": it already belongs to B", a.json);
+    case ENODEV:
+        return refuse("release " + name + ": A has no such CPU", a.json);
+    case ENOTCONN:
+        return refuse("release " + name + ": B has not opened its doorbell yet", a.json);
+    case ETIMEDOUT:
+        return refuse("release " + name + ": B did not take it within " + timeout +
+                          " ms; it is back in A", a.json);
+    case EHOSTUNREACH:
+        return refuse("release " + name + ": the CPU did not reach limbo; it is back in A",
+                      a.json);
+    case EIO:
+        return refuse("release " + name + ": B took it and never answered; B is stuck "
+                      "(baton abort returns everything to A)", a.json);
+    case EBUSY:
+        return refuse("release " + name + ": another baton command is running, or A cannot "
+                      "offline it", a.json);
+    default:
+        return refuse("release " + name + ": B refused it: " + strerror(err) +
+                          "; it is back in A", a.json);
+    }
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (a.json) {
+        Json j;
+        j.obj().kv("ok", true).kv("released", name).kv("ms", ms).end();
+        printf("%s\n", j.str().c_str());
+    } else {
+        printf("release: %s now belongs to B (%.1f ms)\n", name.c_str(), ms);
+    }
     return 0;
 }
 
@@ -600,36 +724,42 @@ int cmd_unload(const Args& a)
 struct Command {
     const char* name;
     int (*run)(const Args&);
+    size_t npos;          // positional arguments it takes
     const char* options;  // the --options it takes, space separated
     const char* usage;
 };
 
 const Command kCommands[] = {
-    {"plan", cmd_plan, " cpus partition pci dir kernel initrd ",
+    {"plan", cmd_plan, 0, " cpus partition pci dir kernel initrd ",
      "baton plan [--cpus N,N] [--partition BASE+SIZE] [--pci BB:DD.F,...] [--dir DIR]\n"
      "           [--kernel FILE] [--initrd FILE] [--json]\n"
      "  Computes B's partition from /proc/iomem, /sys/firmware/memmap and the CPU list:\n"
      "  B's CPUs (A's numbers; default the last two, never 0), B's RAM (default the whole\n"
      "  crashkernel region), the low window, B's UART and PCI allow-list, B's e820.\n"
      "  Saves it in /run/baton/state for load and launch."},
-    {"load", cmd_load, " dir trampoline kernel initrd digests append ",
+    {"load", cmd_load, 0, " dir trampoline kernel initrd digests append ",
      "baton load [--dir DIR] [--trampoline FILE] [--kernel FILE] [--initrd FILE]\n"
      "           [--digests SHA256SUMS] [--append \"B cmdline\"] [--json]\n"
      "  Places the trampoline, B's bzImage and initramfs and the launch block with\n"
      "  kexec_load(KEXEC_ON_CRASH) at their final addresses in the partition, and records\n"
      "  the plan in the ledger.  DIR defaults to /usr/lib/baton."},
-    {"launch", cmd_launch, " timeout ",
+    {"launch", cmd_launch, 0, " timeout ",
      "baton launch [--timeout SECONDS] [--json]\n"
      "  Offlines B's CPUs in A, guards them, INIT-SIPIs the first into the trampoline and\n"
      "  waits for B's heartbeat.  If the trampoline refuses, B's CPUs return to A."},
-    {"status", cmd_status, " ",
+    {"status", cmd_status, 0, " ",
      "baton status [--json]\n"
      "  The ledger: loaded / launched / B running / failed (with the reason), B's\n"
      "  heartbeat and its age, who owns each CPU and the partition."},
-    {"abort", cmd_abort, " ",
+    {"release", cmd_release, 2, " timeout-ms ",
+     "baton release cpu N [--timeout-ms MS] [--json]\n"
+     "  One step of the handover: A offlines its CPU N and parks it in limbo, B adopts it\n"
+     "  through its ledger mailbox and brings it online.  If B does not take it within MS\n"
+     "  (default 5000), A takes it back.  CPU 0 leaves last, with the handover."},
+    {"abort", cmd_abort, 0, " ",
      "baton abort [--json]\n"
      "  Stops B (INIT to its CPUs), returns its CPUs to A (online again), unloads it."},
-    {"unload", cmd_unload, " ",
+    {"unload", cmd_unload, 0, " ",
      "baton unload [--json]\n"
      "  Removes a loaded, not launched B from the crashkernel region."},
 };
@@ -663,6 +793,8 @@ int run(int argc, char** argv)
             a.help = true;
         else if (s.rfind("--", 0) == 0 && i + 1 < argc)
             a.opts[s.substr(2)] = argv[++i];
+        else if (s.rfind("--", 0) != 0)
+            a.pos.push_back(s);
         else
             return refuse("unexpected argument '" + s + "' (see baton " + a.command + " --help)", a.json);
     }
@@ -676,6 +808,13 @@ int run(int argc, char** argv)
                 if (!strstr(c.options, (" " + k + " ").c_str()))
                     return refuse("baton " + a.command + " takes no --" + k + " (see --help)",
                                   a.json);
+            if (a.pos.size() != c.npos)
+                return refuse("baton " + a.command + " takes " +
+                                  (c.npos ? std::to_string(c.npos) : std::string("no")) +
+                                  " argument" + (c.npos == 1 ? "" : "s") + ", got '" +
+                                  (a.pos.empty() ? std::string() : a.pos[0]) + "'" +
+                                  (a.pos.size() > 1 ? " ..." : "") + " (see --help)",
+                              a.json);
             return c.run(a);
         }
     return refuse("unknown command '" + a.command + "' (see baton --help)", a.json);

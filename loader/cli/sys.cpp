@@ -165,6 +165,11 @@ std::optional<std::string> Device::abort() const
     return call(BATON_IOC_ABORT, nullptr, "baton.ko abort");
 }
 
+int Device::release(const baton_release_args& a) const
+{
+    return ::ioctl(fd_.get(), BATON_IOC_RELEASE, &a) == 0 ? 0 : errno;
+}
+
 Expected<baton_status> Device::status() const
 {
     baton_status st{};

@@ -75,6 +75,8 @@ public:
     std::optional<std::string> launch() const;
     std::optional<std::string> abort() const;
     Expected<baton_status> status() const;
+    // 0, or the module's errno: the caller knows what each means for the resource.
+    int release(const baton_release_args& a) const;
 
 private:
     explicit Device(Fd fd) : fd_(std::move(fd)) {}

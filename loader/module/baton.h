@@ -11,16 +11,22 @@ int baton_ledger_map(void);
 void baton_ledger_unmap(void);
 bool baton_low_window_reserved(void);
 struct baton_ledger *baton_ledger(void);
+void baton_ledger_event(u32 kind, u32 resource, u64 arg, u64 size);
 
 /* baton_guard.c: A must not bring B's CPUs back online while B owns them. */
 int baton_guard_install(const struct cpumask *b_cpus);
 void baton_guard_remove(void);
 bool baton_guard_active(void);
+void baton_guard_add(unsigned int cpu);
+void baton_guard_drop(unsigned int cpu);
+bool baton_guard_has(unsigned int cpu);
 
 /* baton_launch.c: INIT-SIPI into the trampoline, and INIT to stop B's CPUs. */
 int baton_cpu_of_apicid(u32 apic_id);
 int baton_launch_cpu(u64 partition_base, u32 apic_id);
+int baton_park_cpu(u64 partition_base, u32 apic_id, unsigned int slot);
 void baton_stop_cpu(u32 apic_id);
+void baton_send_nmi(u32 apic_id);
 
 /* baton_heartbeat.c: watches B's heartbeat counter from A's side. */
 void baton_heartbeat_start(void);
@@ -31,5 +37,9 @@ s64 baton_heartbeat_age_ms(void);
 int baton_doorbell_register(void);
 void baton_doorbell_unregister(void);
 u64 baton_doorbells(void);
+
+/* baton_release.c: the handover, one resource at a time. */
+int baton_release_cpu(unsigned int cpu, unsigned int timeout_ms);
+void baton_return_cpus(void);
 
 #endif

@@ -49,3 +49,23 @@ bool baton_guard_active(void)
 {
 	return guard_state >= 0;
 }
+
+/* A CPU A releases during the handover joins the guard before A offlines it. */
+void baton_guard_add(unsigned int cpu)
+{
+	cpus_read_lock();
+	cpumask_set_cpu(cpu, &guarded);
+	cpus_read_unlock();
+}
+
+void baton_guard_drop(unsigned int cpu)
+{
+	cpus_read_lock();
+	cpumask_clear_cpu(cpu, &guarded);
+	cpus_read_unlock();
+}
+
+bool baton_guard_has(unsigned int cpu)
+{
+	return guard_state >= 0 && cpumask_test_cpu(cpu, &guarded);
+}

@@ -42,13 +42,25 @@ static void baton_send_init(u32 apic_id)
 	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_DM_INIT);
 }
 
+/* The doorbell: an NMI needs no vector in the other kernel's vector space. */
+void baton_send_nmi(u32 apic_id)
+{
+	baton_send_ipi(apic_id, APIC_DM_NMI);
+}
+
 void baton_stop_cpu(u32 apic_id)
 {
 	/* A's own bring-up sends the SIPI when A takes the CPU back. */
 	baton_send_init(apic_id);
 }
 
-static int baton_prepare_sipi_page(u64 partition_base)
+/*
+ * The SIPI page for one CPU: the trampoline's 16-bit stub and its parameters.  slot < 0: the
+ * launch path (the trampoline's 32-bit entry, EBX = ledger).  slot >= 0: the limbo path, for
+ * a CPU A releases: long mode on the trampoline's identity map, its slot's limbo stack, then
+ * ap_main checks it into the ledger and parks it.
+ */
+static int baton_prepare_sipi_page(u64 partition_base, int slot)
 {
 	struct baton_sipi_params *params;
 	struct baton_image_header hdr;
@@ -69,7 +81,9 @@ static int baton_prepare_sipi_page(u64 partition_base)
 	if (hdr.stub_size < BATON_SIPI_PARAMS_OFFSET + sizeof(*params) ||
 	    hdr.stub_size > PAGE_SIZE || hdr.stub_pm32 >= hdr.stub_size ||
 	    hdr.stub + hdr.stub_size > hdr.image_size ||
-	    partition_base + hdr.entry32 > U32_MAX) {
+	    hdr.ap_entry64 >= hdr.image_size || hdr.page_table >= hdr.image_size ||
+	    (u64)hdr.limbo_stacks + (u64)hdr.limbo_stack_size * BATON_MAX_CPUS > hdr.image_size ||
+	    partition_base + hdr.image_size > U32_MAX) {
 		pr_err("baton: trampoline image header is inconsistent\n");
 		return -ENOEXEC;
 	}
@@ -91,8 +105,16 @@ static int baton_prepare_sipi_page(u64 partition_base)
 			   offsetof(struct baton_sipi_params, gdt);
 	params->pm32_offset = BATON_SIPI_PAGE + hdr.stub_pm32;
 	params->pm32_selector = BATON_SEL_CODE32;
-	params->entry32 = partition_base + hdr.entry32;
-	params->entry32_ebx = BATON_LEDGER_PHYS;
+	if (slot < 0) {
+		params->entry32 = partition_base + hdr.entry32;
+		params->entry32_ebx = BATON_LEDGER_PHYS;
+	} else {
+		params->entry32 = 0;
+		params->cr3 = partition_base + hdr.page_table;
+		params->entry64 = partition_base + hdr.ap_entry64;
+		params->stack = partition_base + hdr.limbo_stacks +
+				(u64)hdr.limbo_stack_size * (slot + 1);
+	}
 	/* The stub and its parameters must be in memory before the SIPI makes a CPU read them. */
 	wmb();
 out:
@@ -103,11 +125,11 @@ out:
 	return ret;
 }
 
-int baton_launch_cpu(u64 partition_base, u32 apic_id)
+static int baton_wake_cpu(u64 partition_base, u32 apic_id, int slot)
 {
 	int ret;
 
-	ret = baton_prepare_sipi_page(partition_base);
+	ret = baton_prepare_sipi_page(partition_base, slot);
 	if (ret)
 		return ret;
 	baton_send_init(apic_id);
@@ -116,4 +138,14 @@ int baton_launch_cpu(u64 partition_base, u32 apic_id)
 	usleep_range(200, 300);
 	baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
 	return 0;
+}
+
+int baton_launch_cpu(u64 partition_base, u32 apic_id)
+{
+	return baton_wake_cpu(partition_base, apic_id, -1);
+}
+
+int baton_park_cpu(u64 partition_base, u32 apic_id, unsigned int slot)
+{
+	return baton_wake_cpu(partition_base, apic_id, slot);
 }

@@ -7,6 +7,8 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
+#include <asm/cmpxchg.h>
+#include <asm/msr.h>
 #include "baton.h"
 
 static struct baton_ledger *ledger;
@@ -40,4 +42,25 @@ void baton_ledger_unmap(void)
 struct baton_ledger *baton_ledger(void)
 {
 	return ledger;
+}
+
+/* Appends to the timeline (ledger.h): reserve an entry, fill it, the TSC last. */
+void baton_ledger_event(u32 kind, u32 resource, u64 arg, u64 size)
+{
+	struct baton_event *ev;
+	u32 i;
+
+	if (!ledger)
+		return;
+	i = xadd(&ledger->nevents, 1);
+	if (i >= BATON_MAX_EVENTS)
+		return;
+	ev = &ledger->events[i];
+	WRITE_ONCE(ev->kind, kind);
+	WRITE_ONCE(ev->resource, resource);
+	WRITE_ONCE(ev->arg, arg);
+	WRITE_ONCE(ev->size, size);
+	/* Readers take an entry with a TSC as complete: the fields go first. */
+	smp_wmb();
+	WRITE_ONCE(ev->tsc, rdtsc_ordered());
 }

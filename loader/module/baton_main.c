@@ -4,7 +4,8 @@
  *
  * /dev/baton takes the CLI's requests (include/baton/ioctl.h): LOAD records the partition
  * that kexec_load(KEXEC_ON_CRASH) filled, LAUNCH guards B's CPUs and starts the trampoline
- * on the first one, ABORT stops B's CPUs and forgets B, STATUS returns the ledger.
+ * on the first one, RELEASE hands one resource to B (baton_release.c), ABORT stops B's CPUs,
+ * gives A back what it released and forgets B, STATUS returns the ledger.
  * B rings A's doorbell (an NMI, baton_doorbell.c) once it is up.
  * /sys/kernel/baton/{version,status} are for people.
  */
@@ -105,6 +106,7 @@ static long baton_load(struct baton_load_args __user *uarg)
 	l->ncpus = args.ncpus;
 	l->boot_apic_id = args.apic_ids[0];
 	l->doorbell_apic = boot_cpu_physical_apicid;
+	l->b_doorbell_apic = BATON_NO_DOORBELL;
 	for (i = 0; i < args.ncpus; i++)
 		l->cpus[i].apic_id = args.apic_ids[i];
 	/* Readers key off the state: publish the contents first. */
@@ -179,6 +181,7 @@ static long baton_abort(void)
 		/* B's CPUs run B, the trampoline or limbo: stop them before A may take them. */
 		for (i = 0; i < l->ncpus && i < BATON_MAX_CPUS; i++)
 			baton_stop_cpu(l->cpus[i].apic_id);
+		baton_return_cpus();
 		baton_heartbeat_stop();
 		baton_guard_remove();
 		module_put(THIS_MODULE);
@@ -190,6 +193,26 @@ static long baton_abort(void)
 	pr_info("baton: aborted from state %s; B's CPUs may be onlined in A again\n",
 		baton_state_name(state));
 	return 0;
+}
+
+static long baton_release(struct baton_release_args __user *uarg)
+{
+	struct baton_release_args args;
+	unsigned int timeout_ms;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (baton_state() != BATON_STATE_B_RUNNING)
+		return -ENOTCONN;
+	timeout_ms = args.timeout_ms ? args.timeout_ms : 5000;
+	switch (args.resource) {
+	case BATON_RES_CPU:
+		if (args.size || args.arg > UINT_MAX)
+			return -EINVAL;
+		return baton_release_cpu(args.arg, timeout_ms);
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 static long baton_status(struct baton_status __user *uarg)
@@ -217,7 +240,12 @@ static long baton_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
-	mutex_lock(&baton_lock);
+	/* A snapshot, also while a release waits for B. */
+	if (cmd == BATON_IOC_STATUS)
+		return baton_status(uarg);
+	/* One request at a time; a second caller is told, not queued behind a handover. */
+	if (!mutex_trylock(&baton_lock))
+		return -EBUSY;
 	switch (cmd) {
 	case BATON_IOC_LOAD:
 		ret = baton_load(uarg);
@@ -228,8 +256,8 @@ static long baton_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case BATON_IOC_ABORT:
 		ret = baton_abort();
 		break;
-	case BATON_IOC_STATUS:
-		ret = baton_status(uarg);
+	case BATON_IOC_RELEASE:
+		ret = baton_release(uarg);
 		break;
 	default:
 		ret = -ENOTTY;

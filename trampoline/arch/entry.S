@@ -30,6 +30,10 @@ multiboot_header:
 	.long	__off_ap_stub_size		/* stub_size */
 	.long	__off_ap_stub_pm32		/* stub_pm32 */
 	.long	__off_image_end			/* image_size */
+	.long	__off_ap_start64		/* ap_entry64 */
+	.long	__off_boot_pml4			/* page_table */
+	.long	__off_limbo_stacks		/* limbo_stacks */
+	.long	AP_STACK_SIZE			/* limbo_stack_size */
 
 	/*
 	 * EAX = 0x2badb002 (multiboot; EBX = multiboot info) or BATON_LAUNCH_EAX (A's module

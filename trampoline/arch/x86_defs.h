@@ -34,12 +34,13 @@
 #define SEL_DATA		0x18	/* __BOOT_DS */
 
 #define SIPI_PAGE		0x20000		/* BATON_SIPI_PAGE */
-#define BATON_ABI_VERSION_ASM	1		/* BATON_ABI_VERSION */
+#define BATON_ABI_VERSION_ASM	2		/* BATON_ABI_VERSION */
 #define BATON_LAUNCH_EAX_ASM	0x4e4c5442	/* BATON_LAUNCH_EAX */
 
 #define BOOT_STACK_SIZE		0x10000
-#define AP_STACK_SIZE		0x4000
-#define MAX_LIMBO_CPUS		8
+/* Limbo needs little stack (ap_main -> park); one per ledger slot, BATON_MAX_CPUS of them. */
+#define AP_STACK_SIZE		0x1000
+#define MAX_LIMBO_CPUS		64
 
 /* The SIPI page's parameter block, written by the BSP before each INIT-SIPI-SIPI. */
 #define AP_HDR_GDTR		0x08	/* u16 limit, u32 base */

@@ -14,6 +14,7 @@ constexpr size_t kMadtFixedLen = kSdtHeaderLen + 8;
 constexpr uint8_t kMadtLapic = 0;
 constexpr uint8_t kMadtX2apic = 9;
 constexpr size_t kMaxIds = 64;
+constexpr uint32_t kMadtCpuUsable = 0x3;  // Enabled | Online Capable (ACPI 6.3 5.2.12.2)
 
 Error acpi_error() { return Error{Errc::acpi, {}}; }
 
@@ -201,10 +202,14 @@ Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, s
         }
         bool keep = true;
         uint32_t id = UINT32_MAX;
-        if (type == kMadtLapic && len >= 8)
+        uint32_t flags = 0;
+        if (type == kMadtLapic && len >= 8) {
             id = madt[off + 3];
-        else if (type == kMadtX2apic && len >= 16)
+            flags = uint32_t(load_le(madt + off + 4, 4));
+        } else if (type == kMadtX2apic && len >= 16) {
             id = uint32_t(load_le(madt + off + 4, 4));
+            flags = uint32_t(load_le(madt + off + 8, 4));
+        }
         if (id != UINT32_MAX) {
             keep = listed(ids, n, id);
             if (keep) {
@@ -214,6 +219,9 @@ Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, s
                         found[i] = true;
             } else {
                 res.dropped_cpus++;
+                // Enabled or online capable: a CPU that exists and may be handed over.
+                if ((flags & kMadtCpuUsable) && res.nother < kMaxIds)
+                    res.other_apic_ids[res.nother++] = id;
             }
         }
         if (keep) {

@@ -25,6 +25,9 @@ struct AcpiResult {
     size_t bytes;       // used in the output buffer
     uint32_t kept_cpus; // LAPIC/x2APIC entries left in the MADT
     uint32_t dropped_cpus;
+    // The enabled CPUs the MADT hides from B: the other kernel's, which B may adopt later.
+    uint32_t other_apic_ids[64];
+    uint32_t nother;
 };
 
 // Builds B's root: new RSDP + RSDT/XSDT + filtered MADT in `out`.  Refuses a firmware

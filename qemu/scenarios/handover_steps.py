@@ -1,0 +1,90 @@
+"""Scenario handover-steps: A hands its resources to B one step command at a time.
+
+A boots (4 vCPUs, 2 GiB) with its health workload and launches B on CPUs 2-3.  Then
+`baton release cpu 1`: A offlines CPU 1, parks it in limbo, B adopts it through its ledger
+mailbox (no INIT) and brings it online.  `baton status` is checked between the steps (the
+owner of every CPU), and so are the refusals that must change nothing.
+"""
+import json
+import re
+
+from baton_qemu.context import A_CMDLINE
+from baton_qemu.machine import MachineSpec
+from scenarios.launch import bad_lines, boot_a, check_a_health
+
+
+def launch_b(ctx, m):
+    """A with its workload, B launched and logged in on COM2."""
+    com1, com2 = m.com1, m.com2
+    ctx.step("boot A, start its health workload, launch B")
+    boot_a(ctx, m)
+    com1.run("start-health /dev/ttyS0 256")
+    com1.run("baton plan && baton load", 120)
+    out = com1.run("baton launch --timeout 120", 180)
+    ctx.report.check("B is running", "B is running" in out, out.strip().splitlines()[-1])
+    com2.expect(r"login: ?$", 120, "B's login prompt")
+    com2.login()
+
+
+def status_json(com1) -> dict:
+    return json.loads(com1.run("baton status --json").strip().splitlines()[-1])
+
+
+def cpu_owners(st: dict) -> dict:
+    """A's CPU number -> owner, for the CPUs in the ledger."""
+    return {c["a_cpu"]: c["owner"] for c in st.get("cpus", [])}
+
+
+def refused(com, cmd: str, want: str, r, what: str) -> None:
+    out = com.run(f"{cmd} 2>&1; echo rc=$?")
+    lines = [l for l in out.strip().splitlines() if l.strip()]
+    ok = len(lines) == 2 and lines[-1] == "rc=1" and want in lines[0]
+    r.check(f"refused: {what}", ok, " | ".join(lines[-2:]))
+
+
+def release_cpu(ctx, com1, com2, cpu: int, b_cpus_before: int) -> None:
+    r = ctx.report
+    ctx.step(f"baton release cpu {cpu}")
+    out = com1.run(f"baton release cpu {cpu} --json", 60)
+    res = json.loads(out.strip().splitlines()[-1])
+    r.check(f"release cpu {cpu} succeeds", res.get("ok") is True, out.strip())
+    r.metric(f"release_cpu{cpu}_ms", res.get("ms"))
+    st = status_json(com1)
+    owners = cpu_owners(st)
+    r.check(f"status: cpu{cpu} is owned by B", owners.get(cpu) == "B", str(owners))
+    nproc = int(com2.run("nproc").strip())
+    r.check(f"B runs on {b_cpus_before + 1} CPUs", nproc == b_cpus_before + 1, str(nproc))
+    online = com1.run("cat /sys/devices/system/cpu/online").strip()
+    r.check(f"cpu{cpu} is offline in A", str(cpu) not in online.replace("0-", ""), online)
+    kinds = [(e["event"], e["resource"]) for e in st["timeline"]]
+    r.check(f"timeline: release, limbo, adopt of cpu{cpu}",
+            kinds[-3:] == [("release", "cpu"), ("limbo", "cpu"), ("adopt", "cpu")], str(kinds))
+
+
+def run(ctx) -> None:
+    r = ctx.report
+    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
+    with ctx.machine(spec) as m:
+        com1, com2 = m.com1, m.com2
+        launch_b(ctx, m)
+        st = status_json(com1)
+        r.check("before: B owns cpu2 and cpu3 only",
+                cpu_owners(st) == {2: "B", 3: "B"}, str(cpu_owners(st)))
+
+        ctx.step("refusals that change nothing")
+        refused(com1, "baton release cpu 0", "CPU 0 leaves A last", r, "cpu 0 before the others")
+        refused(com1, "baton release cpu 2", "already belongs to B", r, "a CPU B owns")
+        refused(com1, "baton release cpu 9", "no such CPU", r, "a CPU A does not have")
+        refused(com1, "baton release disk 1", "unknown resource", r, "an unknown resource")
+        online = com1.run("cat /sys/devices/system/cpu/online").strip()
+        r.check("A still runs on CPUs 0-1", online == "0-1", online)
+
+        release_cpu(ctx, com1, com2, 1, 2)
+        b_dmesg = com2.run("dmesg")
+        r.check("B adopted A's CPU 1 (APIC 1) through the mailbox",
+                re.search(r"baton: adopted CPU \d+ \(APIC 1\) from the other kernel", b_dmesg)
+                is not None)
+        b_bad = bad_lines(b_dmesg)
+        r.check("B's dmesg is clean", not b_bad, "; ".join(b_bad[:3]))
+        r.metric("status_after", com1.run("baton status"))
+        check_a_health(ctx, com1)
