@@ -5,7 +5,7 @@
 set -uo pipefail
 baton=$1; fail=0
 say() { echo "check-cli: $*"; }
-for c in plan load launch status abort unload; do
+for c in plan load launch release status abort unload; do
 	out=$("$baton" "$c" --help) || { say "baton $c --help failed"; fail=1; continue; }
 	echo "$out" | grep -q "^baton $c" || { say "baton $c --help does not start with its usage"; fail=1; }
 done
@@ -13,13 +13,18 @@ done
 check_refusal() {
 	local expect=$1; shift
 	err=$("$baton" "$@" 2>&1 >/dev/null); rc=$?
-	if [ $rc -ne 1 ] || [ "$(echo "$err" | wc -l)" -ne 1 ] || ! echo "$err" | grep -q "$expect"; then
+	if [ $rc -ne 1 ] || [ "$(echo "$err" | wc -l)" -ne 1 ] || ! echo "$err" | grep -qF -- "$expect"; then
 		say "baton $*: expected exit 1 and one line with '$expect', got $rc: $err"; fail=1
 	fi
 }
 check_refusal "unknown command 'bogus'" bogus
 check_refusal "takes no --frobnicate" plan --frobnicate 1
-check_refusal "unexpected argument 'stray'" status stray
+check_refusal "takes no arguments, got 'stray'" status stray
+check_refusal "unexpected argument '--json2'" status --json2
+check_refusal "takes 2 arguments, got 'cpu'" release cpu
+check_refusal "release cpu: 'x' is not a CPU number" release cpu x
+check_refusal "unknown resource 'disk'" release disk 1
+check_refusal "--timeout-ms: '0' is not 1..600000" release cpu 1 --timeout-ms 0
 json=$("$baton" bogus --json 2>/dev/null)
 echo "$json" | grep -q '"ok":false' || { say "--json refusal is not JSON with ok=false: $json"; fail=1; }
 [ $fail = 0 ] && say "help on every command, one-line refusals, JSON errors"
