@@ -169,7 +169,7 @@ TEST_CASE("plan: refusals name the fix")
     SECTION("A without crashkernel=")
     {
         f.iomem = parse_iomem("00100000-7ffdffff : System RAM\n00020000-0002ffff : Reserved\n");
-        CHECK(refused(f, o) == "A has no crashkernel region for B: boot A with crashkernel=512M@1G");
+        CHECK(refused(f, o) == "A has no crashkernel region for B: boot A with crashkernel=512M@256M");
     }
     SECTION("A without the low window")
     {

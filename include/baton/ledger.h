@@ -132,6 +132,25 @@ struct baton_cpu_slot {
 };
 
 /*
+ * A's memory, as the handover moves it: whole memory blocks A hot-removes and B hot-adds.
+ * A appends a slot when it lets go of a range; B marks it adopted.
+ */
+enum baton_mem_state {
+	BATON_MEM_EMPTY = 0,
+	BATON_MEM_RELEASED = 1,		/* removed from A, not yet B's */
+	BATON_MEM_B_ONLINE = 2,		/* hot-added and online in B */
+};
+
+struct baton_mem_slot {
+	baton_u64 base;
+	baton_u64 size;
+	baton_u32 state;		/* enum baton_mem_state */
+	baton_u32 pad;
+};
+
+#define BATON_MAX_MEM		64u
+
+/*
  * The handover moves one resource at a time.  A posts a request, rings B's doorbell and
  * waits; B claims the request (POSTED -> TAKEN), adopts the resource and answers (DONE).
  * A gives up on a request B has not claimed by cancelling it (POSTED -> CANCELLED), so a
@@ -140,7 +159,7 @@ struct baton_cpu_slot {
 enum baton_resource {
 	BATON_RES_NONE = 0,
 	BATON_RES_CPU = 1,		/* arg: APIC ID; the CPU waits in limbo */
-	BATON_RES_MEM = 2,		/* arg, size: a physical range A removed */
+	BATON_RES_MEM = 2,		/* arg, size: memory blocks A hot-removed */
 };
 
 enum baton_request_state {
@@ -224,8 +243,9 @@ struct baton_ledger {
 	baton_u32 b_doorbell_pending;	/* BATON_DOORBELL_REQUEST */
 	struct baton_request request;
 	baton_u32 nevents;		/* entries reserved; may exceed BATON_MAX_EVENTS */
-	baton_u32 pad;
+	baton_u32 nmem;
 	struct baton_event events[BATON_MAX_EVENTS];
+	struct baton_mem_slot mem[BATON_MAX_MEM];
 };
 
 /*
@@ -377,7 +397,10 @@ BATON_STATIC_ASSERT(offsetof(struct baton_ledger, request) == 96 + 32 * BATON_MA
 		    "ledger layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, events) == 136 + 32 * BATON_MAX_CPUS + 256,
 		    "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, mem) ==
+		    136 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS, "ledger layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_request) == 32, "request layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_mem_slot) == 24, "memory slot layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_event) == 32, "event layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_ledger) <= BATON_LEDGER_SIZE, "ledger fits its pages");
 

@@ -513,6 +513,13 @@ std::string cpu_owner(const baton_cpu_slot& c, bool guard)
     return "B (reserved)";
 }
 
+std::string mem_owner(const baton_mem_slot& m, bool guard)
+{
+    if (!guard)
+        return "A";
+    return m.state == BATON_MEM_B_ONLINE ? "B" : "moving";
+}
+
 int cmd_status(const Args& a)
 {
     auto session = open_session();
@@ -567,6 +574,12 @@ int cmd_status(const Args& a)
                     .kv("state", baton_cpu_state_name(l.cpus[i].state))
                     .kv("owner", cpu_owner(l.cpus[i], s.guard)).end();
             j.end();
+            j.key("mem").arr();
+            for (uint32_t i = 0; i < std::min(l.nmem, BATON_MAX_MEM); i++)
+                if (l.mem[i].state != BATON_MEM_EMPTY)
+                    j.obj().kv("base", hex(l.mem[i].base)).kv("size", hex(l.mem[i].size))
+                        .kv("owner", mem_owner(l.mem[i], s.guard)).end();
+            j.end();
             j.kv("launch_tsc", l.launch_tsc);
             j.key("timeline").arr();
             for (uint32_t i = 0; i < nevents; i++) {
@@ -605,11 +618,20 @@ int cmd_status(const Args& a)
                cpu_owner(l.cpus[i], s.guard).c_str(),
                l.cpus[i].a_cpu ? ", released by A" : "");
     }
+    for (uint32_t i = 0; i < std::min(l.nmem, BATON_MAX_MEM); i++)
+        if (l.mem[i].state != BATON_MEM_EMPTY)
+            printf("mem         %s-%s (%llu MiB): %s\n", hex(l.mem[i].base).c_str(),
+                   hex(l.mem[i].base + l.mem[i].size - 1).c_str(),
+                   static_cast<unsigned long long>(l.mem[i].size >> 20),
+                   mem_owner(l.mem[i], s.guard).c_str());
     for (uint32_t i = 0; i < nevents; i++) {
         const baton_event& e = l.events[i];
         if (e.tsc)
-            printf("timeline    %10.3f ms  %-7s %s %llu\n", ms_of(e.tsc), baton_event_name(e.kind),
-                   baton_resource_name(e.resource), static_cast<unsigned long long>(e.arg));
+            printf("timeline    %10.3f ms  %-7s %s %s\n", ms_of(e.tsc), baton_event_name(e.kind),
+                   baton_resource_name(e.resource),
+                   e.resource == BATON_RES_MEM
+                       ? (hex(e.arg) + "+" + std::to_string(e.size >> 20) + "M").c_str()
+                       : std::to_string(e.arg).c_str());
     }
     return 0;
 }
@@ -627,8 +649,22 @@ int cmd_release(const Args& a)
             return refuse("release cpu: '" + id + "' is not a CPU number", a.json);
         r.resource = BATON_RES_CPU;
         r.arg = n;
+    } else if (what == "mem") {
+        // BASE+SIZE, e.g. 0x8000000+128M: whole memory blocks of A's RAM.
+        const size_t plus = id.find('+');
+        const std::string bad = "release mem: '" + id + "' is not BASE+SIZE (e.g. 0x8000000+128M)";
+        if (plus == std::string::npos)
+            return refuse(bad, a.json);
+        auto base = parse_size(Str(id.data(), plus));
+        auto size = parse_size(Str(id.data() + plus + 1, id.size() - plus - 1));
+        if (!base.ok() || !size.ok() || size.value() == 0)
+            return refuse(bad, a.json);
+        r.resource = BATON_RES_MEM;
+        r.arg = base.value();
+        r.size = size.value();
     } else {
-        return refuse("release: unknown resource '" + what + "' (baton release cpu N)", a.json);
+        return refuse("release: unknown resource '" + what +
+                          "' (baton release cpu N | mem BASE+SIZE)", a.json);
     }
     const std::string timeout = opt(a, "timeout-ms", "5000");
     const unsigned long t = strtoul(timeout.c_str(), &end, 10);
@@ -645,20 +681,38 @@ int cmd_release(const Args& a)
                       a.json);
     const std::string name = what + " " + id;
     const auto t0 = std::chrono::steady_clock::now();
-    switch (int err = ses.dev.release(r)) {
+    const int err = ses.dev.release(r);
+    // Memory that came back to A (B refused it, or did not take it) is added to A offline.
+    std::string back;
+    if (r.resource == BATON_RES_MEM && err && err != EIO)
+        if (auto e = online_offline_memory())
+            back = " (but: " + *e + ")";
+    switch (err) {
     case 0:
         break;
+    case EINVAL:
+        return refuse("release " + name + ": not whole memory blocks (see "
+                      "/sys/devices/system/memory/block_size_bytes)", a.json);
+    case ENXIO:
+        return refuse("release " + name + ": not all of it is A's RAM", a.json);
+    case EADDRINUSE:
+        return refuse("release " + name + ": A cannot offline it (pages that cannot move; "
+                      "boot A with movablecore=)", a.json);
     case EPERM:
         return refuse("release " + name + ": CPU 0 leaves A last, with baton handover", a.json);
     case EALREADY:
-        return refuse("release " + name + ": it already belongs to B", a.json);
+        return refuse("release " + name + (r.resource == BATON_RES_MEM
+                                               ? ": it is in B's partition or baton's low window"
+                                               : ": it already belongs to B"), a.json);
     case ENODEV:
         return refuse("release " + name + ": A has no such CPU", a.json);
+    case ENOSPC:
+        return refuse("release " + name + ": the ledger has no room for another one", a.json);
     case ENOTCONN:
         return refuse("release " + name + ": B has not opened its doorbell yet", a.json);
     case ETIMEDOUT:
         return refuse("release " + name + ": B did not take it within " + timeout +
-                          " ms; it is back in A", a.json);
+                          " ms; it is back in A" + back, a.json);
     case EHOSTUNREACH:
         return refuse("release " + name + ": the CPU did not reach limbo; it is back in A",
                       a.json);
@@ -670,7 +724,7 @@ int cmd_release(const Args& a)
                       "offline it", a.json);
     default:
         return refuse("release " + name + ": B refused it: " + strerror(err) +
-                          "; it is back in A", a.json);
+                          "; it is back in A" + back, a.json);
     }
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -693,11 +747,13 @@ int cmd_abort(const Args& a)
     if (auto err = dev.value->abort())
         return refuse(*err + " (nothing to abort?)", a.json);
     std::string back = saved ? online_cpus(saved->cpus) : "";
+    if (auto err = online_offline_memory())
+        back += (back.empty() ? "" : "; ") + *err;
     if (kexec_crash_loaded())
         kexec_unload_crash();
     if (!back.empty())
         return refuse("B stopped, but " + back, a.json);
-    print_ok(a, "abort: B stopped, its CPUs are online in A again, its image is unloaded");
+    print_ok(a, "abort: B stopped, its CPUs and memory are online in A again, its image is unloaded");
     return 0;
 }
 
@@ -752,13 +808,15 @@ const Command kCommands[] = {
      "  The ledger: loaded / launched / B running / failed (with the reason), B's\n"
      "  heartbeat and its age, who owns each CPU and the partition."},
     {"release", cmd_release, 2, " timeout-ms ",
-     "baton release cpu N [--timeout-ms MS] [--json]\n"
-     "  One step of the handover: A offlines its CPU N and parks it in limbo, B adopts it\n"
-     "  through its ledger mailbox and brings it online.  If B does not take it within MS\n"
+     "baton release cpu N | mem BASE+SIZE [--timeout-ms MS] [--json]\n"
+     "  One step of the handover.  cpu: A offlines its CPU N and parks it in limbo, B adopts\n"
+     "  it through its ledger mailbox and brings it online.  mem: A offlines and hot-removes\n"
+     "  whole memory blocks, B hot-adds and onlines them.  If B does not take it within MS\n"
      "  (default 5000), A takes it back.  CPU 0 leaves last, with the handover."},
     {"abort", cmd_abort, 0, " ",
      "baton abort [--json]\n"
-     "  Stops B (INIT to its CPUs), returns its CPUs to A (online again), unloads it."},
+     "  Stops B (INIT to its CPUs), returns every CPU and memory block to A (online again),\n"
+     "  unloads B."},
     {"unload", cmd_unload, 0, " ",
      "baton unload [--json]\n"
      "  Removes a loaded, not launched B from the crashkernel region."},

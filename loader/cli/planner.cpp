@@ -63,7 +63,7 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
     // The reservations A must have been booted with.
     const auto crash = crash_region(f);
     if (!crash)
-        return std::string("A has no crashkernel region for B: boot A with crashkernel=512M@1G");
+        return std::string("A has no crashkernel region for B: boot A with crashkernel=512M@256M");
     if (!low_window_reserved(f))
         return std::string("the low window 0x20000-0x2ffff is A's RAM: boot A with "
                            "memmap=64K$0x20000");

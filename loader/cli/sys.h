@@ -56,6 +56,18 @@ Expected<MachineFacts> read_machine_facts();
 std::optional<std::string> set_cpu_online(unsigned cpu, bool online);
 bool cpu_online(unsigned cpu);
 
+// A's memory blocks (/sys/devices/system/memory), in address order.
+struct MemoryBlock {
+    unsigned index;
+    uint64_t base;
+    uint64_t size;
+    std::string state;        // online / offline
+    std::string valid_zones;  // e.g. "Movable", "DMA32", "none"
+};
+Expected<std::vector<MemoryBlock>> memory_blocks();
+// Onlines every offline block (movable if it can be): A's memory back after a return.
+std::optional<std::string> online_offline_memory();
+
 struct Segment {
     std::span<const uint8_t> buf;
     uint64_t mem;

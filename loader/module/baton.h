@@ -38,8 +38,13 @@ int baton_doorbell_register(void);
 void baton_doorbell_unregister(void);
 u64 baton_doorbells(void);
 
-/* baton_release.c: the handover, one resource at a time. */
+/* baton_request.c: a request to B in the ledger, and B's answer. */
+int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms);
+
+/* baton_release_cpu.c, baton_release_mem.c: the handover, one resource at a time. */
 int baton_release_cpu(unsigned int cpu, unsigned int timeout_ms);
 void baton_return_cpus(void);
+int baton_release_mem(u64 base, u64 size, unsigned int timeout_ms);
+void baton_return_mems(void);
 
 #endif

@@ -4,7 +4,7 @@
  *
  * /dev/baton takes the CLI's requests (include/baton/ioctl.h): LOAD records the partition
  * that kexec_load(KEXEC_ON_CRASH) filled, LAUNCH guards B's CPUs and starts the trampoline
- * on the first one, RELEASE hands one resource to B (baton_release.c), ABORT stops B's CPUs,
+ * on the first one, RELEASE hands one resource to B (baton_release_*.c), ABORT stops B's CPUs,
  * gives A back what it released and forgets B, STATUS returns the ledger.
  * B rings A's doorbell (an NMI, baton_doorbell.c) once it is up.
  * /sys/kernel/baton/{version,status} are for people.
@@ -182,6 +182,7 @@ static long baton_abort(void)
 		for (i = 0; i < l->ncpus && i < BATON_MAX_CPUS; i++)
 			baton_stop_cpu(l->cpus[i].apic_id);
 		baton_return_cpus();
+		baton_return_mems();
 		baton_heartbeat_stop();
 		baton_guard_remove();
 		module_put(THIS_MODULE);
@@ -210,6 +211,8 @@ static long baton_release(struct baton_release_args __user *uarg)
 		if (args.size || args.arg > UINT_MAX)
 			return -EINVAL;
 		return baton_release_cpu(args.arg, timeout_ms);
+	case BATON_RES_MEM:
+		return baton_release_mem(args.arg, args.size, timeout_ms);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -53,9 +53,14 @@ def sha256_file(path: Path) -> str:
 
 
 # Kernel A's command line: standard parameters only (README explains each).
-A_CMDLINE = ("console=ttyS0,115200 crashkernel=512M@1G memmap=64K$0x20000 "
-             "no_ipi_broadcast=1 nox2apic nokaslr panic=0")
-A_PARTITION = "0x40000000+512M"   # = crashkernel=512M@1G
+A_CMDLINE = ("console=ttyS0,115200 crashkernel=512M@256M memmap=64K$0x20000 "
+             "movablecore=1536M no_ipi_broadcast=1 nox2apic nokaslr panic=0")
+# B's partition = the crashkernel region.  At 256 MiB it sits below the memory blocks A hands
+# over (6-14), so hot-removing them never has to split a System RAM resource that has
+# children (A's kernel code, the crash kernel) on both sides.
+A_PARTITION_BASE = 0x10000000
+A_PARTITION_SIZE = 512 << 20
+A_PARTITION = f"{A_PARTITION_BASE:#x}+{A_PARTITION_SIZE >> 20}M"
 
 
 class Context:

@@ -5,7 +5,7 @@ Checks: baton.ko loads and reports its version and status; A's shell answers on 
 """
 import re
 
-from baton_qemu.context import A_CMDLINE
+from baton_qemu.context import A_CMDLINE, A_PARTITION_BASE, A_PARTITION_SIZE
 from baton_qemu.machine import MachineSpec
 from scenarios.launch import dmesg_bad
 
@@ -36,7 +36,7 @@ def run(ctx) -> None:
         iomem = com1.run("cat /proc/iomem")
         crash = re.search(r"^\s*([0-9a-f]+)-([0-9a-f]+) : Crash kernel$", iomem, re.M)
         r.check("crash kernel region reserved for B", crash is not None
-                and (int(crash.group(1), 16), int(crash.group(2), 16)) == (0x40000000, 0x5fffffff),
+                and (int(crash.group(1), 16), int(crash.group(2), 16)) == (A_PARTITION_BASE, A_PARTITION_BASE + A_PARTITION_SIZE - 1),
                 crash.group(0).strip() if crash else "absent")
         r.check("low window reserved in A's e820",
                 re.search(r"^00020000-0002ffff : Reserved$", iomem, re.M) is not None)

@@ -2,8 +2,10 @@
 
 A boots (4 vCPUs, 2 GiB) with its health workload and launches B on CPUs 2-3.  Then
 `baton release cpu 1`: A offlines CPU 1, parks it in limbo, B adopts it through its ledger
-mailbox (no INIT) and brings it online.  `baton status` is checked between the steps (the
-owner of every CPU), and so are the refusals that must change nothing.
+mailbox (no INIT) and brings it online.  `baton release mem`: A offlines and hot-removes
+memory blocks (its pattern checker's pages migrate), B hot-adds and onlines them.  `baton
+status` is checked between the steps (the owner of every CPU and block), and so are the
+refusals that must change nothing.
 """
 import json
 import re
@@ -61,6 +63,32 @@ def release_cpu(ctx, com1, com2, cpu: int, b_cpus_before: int) -> None:
             kinds[-3:] == [("release", "cpu"), ("limbo", "cpu"), ("adopt", "cpu")], str(kinds))
 
 
+def meminfo_kib(port, key: str = "MemTotal") -> int:
+    return int(re.search(key + r":\s+(\d+)", port.run("cat /proc/meminfo")).group(1))
+
+
+def release_mem(ctx, com1, com2, base: int, size: int) -> None:
+    r = ctx.report
+    rng = f"{base:#x}+{size >> 20}M"
+    ctx.step(f"baton release mem {rng}")
+    a0, b0 = meminfo_kib(com1), meminfo_kib(com2)
+    out = com1.run(f"baton release mem {rng} --json", 120)
+    res = json.loads(out.strip().splitlines()[-1])
+    r.check(f"release mem {rng} succeeds", res.get("ok") is True, out.strip())
+    r.metric(f"release_mem_{base:#x}_ms", res.get("ms"))
+    a1, b1 = meminfo_kib(com1), meminfo_kib(com2)
+    # A frees the block's struct pages (1/64 of it) that lived in its boot memory.
+    r.check(f"A's MemTotal shrank by {size >> 20} MiB less its memmap",
+            (size >> 10) - (size >> 16) <= a0 - a1 <= size >> 10, f"{a0} -> {a1}")
+    r.check(f"B's MemTotal grew by {size >> 20} MiB", b1 - b0 == size >> 10, f"{b0} -> {b1}")
+    st = status_json(com1)
+    owned = [m for m in st["mem"] if int(m["base"], 16) == base and int(m["size"], 16) == size]
+    r.check(f"status: {rng} is owned by B", owned and owned[0]["owner"] == "B", str(st["mem"]))
+    kinds = [(e["event"], e["resource"]) for e in st["timeline"]]
+    r.check(f"timeline: release, adopt of {rng}",
+            kinds[-2:] == [("release", "mem"), ("adopt", "mem")], str(kinds[-2:]))
+
+
 def run(ctx) -> None:
     r = ctx.report
     spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
@@ -80,6 +108,24 @@ def run(ctx) -> None:
         r.check("A still runs on CPUs 0-1", online == "0-1", online)
 
         release_cpu(ctx, com1, com2, 1, 2)
+
+        refused(com1, "baton release mem 0x18000000+128M", "B's partition or baton's low window",
+                r, "memory in B's partition")
+        refused(com1, "baton release mem 0x21000000+16M", "not whole memory blocks", r,
+                "a range that is not whole blocks")
+        refused(com1, "baton release mem 0x100000000+128M", "not all of it is A's RAM", r,
+                "a range that is not A's RAM")
+        release_mem(ctx, com1, com2, 0x30000000, 128 << 20)
+        release_mem(ctx, com1, com2, 0x60000000, 256 << 20)
+        refused(com1, "baton release mem 0x30000000+128M", "not all of it is A's RAM", r,
+                "memory released before")
+        ctx.step("memory test in B over its free RAM, adopted blocks included")
+        mib = meminfo_kib(com2, "MemAvailable") * 8 // 10 // 1024
+        out = com2.run(f"health memtest {mib} 1", 300)
+        b_errors = re.search(r"MEMTEST pass=1 errors=(\d+)", out)
+        r.metric("b_memtest_mib", mib)
+        r.check("B's memory test finds 0 errors", b_errors is not None and b_errors.group(1) == "0",
+                out.strip()[-200:])
         b_dmesg = com2.run("dmesg")
         r.check("B adopted A's CPU 1 (APIC 1) through the mailbox",
                 re.search(r"baton: adopted CPU \d+ \(APIC 1\) from the other kernel", b_dmesg)

@@ -9,7 +9,7 @@ and lost sequence numbers, pattern errors, COM1 interrupts, dmesg).
 import re
 import time
 
-from baton_qemu.context import A_CMDLINE
+from baton_qemu.context import A_CMDLINE, A_PARTITION_BASE, A_PARTITION_SIZE
 from baton_qemu.machine import MachineSpec
 from baton_qemu.serial import ScenarioError
 from scenarios.standalone_boot import parse_iomem_ram
@@ -110,7 +110,7 @@ def run(ctx) -> None:
         r.metric("b_nproc", nproc)
         r.check("B has its two CPUs online", nproc == 2, str(nproc))
         ram = parse_iomem_ram(com2.run("cat /proc/iomem"))
-        want = [(0x24000, 0x30000), (0x40200000, 0x60000000)]
+        want = [(0x24000, 0x30000), (A_PARTITION_BASE + (2 << 20), A_PARTITION_BASE + A_PARTITION_SIZE)]
         r.metric("b_system_ram", [f"{a:#x}-{b - 1:#x}" for a, b in ram])
         r.check("B's System RAM is the plan's", ram == want, str([(hex(a), hex(b)) for a, b in ram]))
         memtotal = int(re.search(r"MemTotal:\s+(\d+)", com2.run("cat /proc/meminfo")).group(1))

@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The handover, A's side: release one resource, have B adopt it, or take it back.
- *
- * Every release is a request in the ledger (struct baton_request): A posts it, rings B's
- * doorbell (an NMI to ledger.b_doorbell_apic) and waits for B's answer.  If B does not take
- * the request in time, A cancels it and takes the resource back, so a stuck B never leaves a
- * resource that nobody owns.  The timeline (ledger.events) records each step with the TSC.
+ * Releasing one of A's CPUs to B, or taking it back.
  *
  * A CPU goes like this: guarded (A may not online it again), offlined in A, woken into the
  * trampoline's limbo through the SIPI stub's limbo path, adopted by B through its ledger
@@ -17,59 +12,6 @@
 #include "baton.h"
 
 #define BATON_LIMBO_TIMEOUT_MS	1000	/* INIT-SIPI-SIPI to check-in: the SDM's order is ms */
-#define BATON_TAKEN_GRACE_MS	10000	/* B took the request: it may still be bringing it up */
-
-static void baton_ring_b(u32 bit)
-{
-	struct baton_ledger *l = baton_ledger();
-
-	atomic_or(bit, (atomic_t *)&l->b_doorbell_pending);
-	baton_send_nmi(READ_ONCE(l->b_doorbell_apic));
-}
-
-/*
- * Posts one request and waits for B's answer.  Returns B's result, -ETIMEDOUT if B did not
- * take it within timeout_ms (it is cancelled: B will never act on it), or -EIO if B took it
- * and never finished (B is stuck; only an abort recovers).
- */
-static int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms)
-{
-	struct baton_ledger *l = baton_ledger();
-	struct baton_request *rq = &l->request;
-	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
-	u32 state;
-
-	WRITE_ONCE(rq->resource, resource);
-	WRITE_ONCE(rq->arg, arg);
-	WRITE_ONCE(rq->size, size);
-	WRITE_ONCE(rq->result, 0);
-	WRITE_ONCE(rq->seq, READ_ONCE(rq->seq) + 1);
-	/* B reads the request once it sees POSTED. */
-	smp_wmb();
-	WRITE_ONCE(rq->state, BATON_REQ_POSTED);
-	baton_ring_b(BATON_DOORBELL_REQUEST);
-
-	for (;;) {
-		state = READ_ONCE(rq->state);
-		if (state == BATON_REQ_DONE) {
-			int result;
-
-			/* B wrote the result before DONE. */
-			smp_rmb();
-			result = READ_ONCE(rq->result);
-			WRITE_ONCE(rq->state, BATON_REQ_IDLE);
-			return result;
-		}
-		if (state == BATON_REQ_POSTED && time_after(jiffies, deadline) &&
-		    cmpxchg(&rq->state, BATON_REQ_POSTED, BATON_REQ_CANCELLED) ==
-		    BATON_REQ_POSTED)
-			return -ETIMEDOUT;
-		if (state == BATON_REQ_TAKEN &&
-		    time_after(jiffies, deadline + msecs_to_jiffies(BATON_TAKEN_GRACE_MS)))
-			return -EIO;
-		usleep_range(50, 100);
-	}
-}
 
 static int baton_wait_limbo(struct baton_cpu_slot *slot)
 {

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Requests to B: A posts one in the ledger (struct baton_request), rings B's doorbell (an NMI
+ * to ledger.b_doorbell_apic) and waits for B's answer.  If B does not take the request in
+ * time, A cancels it (POSTED -> CANCELLED, a cmpxchg B also races for), so a late B never
+ * adopts what A is about to take back.
+ */
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include "baton.h"
+
+#define BATON_TAKEN_GRACE_MS	10000	/* B took the request: it may still be bringing it up */
+
+static void baton_ring_b(u32 bit)
+{
+	struct baton_ledger *l = baton_ledger();
+
+	atomic_or(bit, (atomic_t *)&l->b_doorbell_pending);
+	baton_send_nmi(READ_ONCE(l->b_doorbell_apic));
+}
+
+/*
+ * Posts one request and waits for B's answer.  Returns B's result, -ETIMEDOUT if B did not
+ * take it within timeout_ms (it is cancelled: B will never act on it), or -EIO if B took it
+ * and never finished (B is stuck; only an abort recovers).
+ */
+int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms)
+{
+	struct baton_ledger *l = baton_ledger();
+	struct baton_request *rq = &l->request;
+	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	u32 state;
+
+	WRITE_ONCE(rq->resource, resource);
+	WRITE_ONCE(rq->arg, arg);
+	WRITE_ONCE(rq->size, size);
+	WRITE_ONCE(rq->result, 0);
+	WRITE_ONCE(rq->seq, READ_ONCE(rq->seq) + 1);
+	/* B reads the request once it sees POSTED. */
+	smp_wmb();
+	WRITE_ONCE(rq->state, BATON_REQ_POSTED);
+	baton_ring_b(BATON_DOORBELL_REQUEST);
+
+	for (;;) {
+		state = READ_ONCE(rq->state);
+		if (state == BATON_REQ_DONE) {
+			int result;
+
+			/* B wrote the result before DONE. */
+			smp_rmb();
+			result = READ_ONCE(rq->result);
+			WRITE_ONCE(rq->state, BATON_REQ_IDLE);
+			return result;
+		}
+		if (state == BATON_REQ_POSTED && time_after(jiffies, deadline) &&
+		    cmpxchg(&rq->state, BATON_REQ_POSTED, BATON_REQ_CANCELLED) ==
+		    BATON_REQ_POSTED)
+			return -ETIMEDOUT;
+		if (state == BATON_REQ_TAKEN &&
+		    time_after(jiffies, deadline + msecs_to_jiffies(BATON_TAKEN_GRACE_MS)))
+			return -EIO;
+		usleep_range(50, 100);
+	}
+}
+
