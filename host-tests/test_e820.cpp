@@ -225,3 +225,46 @@ TEST_CASE("e820: exactly 128 entries still fits")
     REQUIRE(r.ok());
     CHECK(r.value().count == 128);
 }
+
+TEST_CASE("e820: late ranges are RAM in B's map and must be firmware RAM")
+{
+    FirmwareMap fw;
+    REQUIRE(fw.push({PhysRange::from_to(0, 0x9fc00), E820Type::ram}));
+    REQUIRE(fw.push({PhysRange::from_to(0x100000, 0x7ffe0000), E820Type::ram}));
+    REQUIRE(fw.push({PhysRange::from_to(0x7ffe0000, 0x80000000), E820Type::reserved}));
+    PartitionMemory part{PhysRange::from_to(0x10200000, 0x30000000), PhysRange::from_to(0x24000, 0x30000),
+                         PhysRange::from_to(0x10000000, 0x10200000)};
+    part.late[0] = PhysRange::from_to(0x100000, 0x10000000);
+    part.late[1] = PhysRange::from_to(0x78000000, 0x7ffe0000);
+    part.nlate = 2;
+    auto r = build_partition_e820(fw, part);
+    INFO((r.ok() ? "" : r.error().msg.c_str()));
+    REQUIRE(r.ok());
+    const BootE820& m = r.value();
+    auto type_at = [&](uint64_t a) {
+        for (size_t i = 0; i < m.count; i++)
+            if (m.entries[i].range.begin() <= a && a < m.entries[i].range.end())
+                return int(m.entries[i].type);
+        return 0;
+    };
+    CHECK(type_at(0x100000) == int(E820Type::ram));
+    CHECK(type_at(0x0fffffff) == int(E820Type::ram));
+    CHECK(type_at(0x10000000) == int(E820Type::reserved));  // the resident region
+    CHECK(type_at(0x30000000) == int(E820Type::reserved));  // A's hot blocks
+    CHECK(type_at(0x78000000) == int(E820Type::ram));
+    CHECK(type_at(0x7ffe0000) == int(E820Type::reserved));
+
+    SECTION("a late range that is not firmware RAM")
+    {
+        part.late[1] = PhysRange::from_to(0x78000000, 0x80000000);
+        auto bad = build_partition_e820(fw, part);
+        REQUIRE_FALSE(bad.ok());
+        CHECK(std::string(bad.error().msg.c_str()) ==
+              "B's late RAM 0x78000000-0x80000000 is not RAM in the firmware map");
+    }
+    SECTION("a late range over B's RAM")
+    {
+        part.late[1] = PhysRange::from_to(0x2ff00000, 0x30100000);
+        CHECK_FALSE(build_partition_e820(fw, part).ok());
+    }
+}

@@ -2,6 +2,8 @@
 // The plan parser: good plans parse, every malformed one is refused with a message naming it.
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include <string>
 
 #include "lib/plan.h"
@@ -124,4 +126,39 @@ TEST_CASE("plan: parse_size")
     CHECK_FALSE(parse_size("17179869184G").ok());  // overflows after the multiplier
     CHECK_FALSE(parse_size("").ok());
     CHECK_FALSE(parse_size("M").ok());
+}
+
+TEST_CASE("plan: the other kernel's memory, late and hot")
+{
+    auto p = parse_plan("partition=0x10000000+512M cpus=2 late=0x100000+0xff00000,0x78000000+0x7fe0000 "
+                        "hot=0x30000000+0x48000000");
+    INFO((p.ok() ? "" : p.error().msg.c_str()));
+    REQUIRE(p.ok());
+    REQUIRE(p.value().nlate == 2);
+    CHECK(p.value().late[1].begin() == 0x78000000);
+    CHECK(p.value().late[1].end() == 0x7ffe0000);
+    REQUIRE(p.value().nhot == 1);
+    CHECK(p.value().hot[0].size() == 0x48000000);
+    // B's e820 gets the late ranges as RAM.
+    const PartitionMemory m = partition_memory(p.value());
+    CHECK(m.nlate == 2);
+
+    auto refused = [](const char* text) {
+        auto r = parse_plan(Str(text, strlen(text)));
+        return r.ok() ? std::string("accepted") : std::string(r.error().msg.c_str());
+    };
+    CHECK(refused("partition=0x10000000+512M cpus=2 late=0x20000000+1M") ==
+          "plan: late: overlaps B's partition or low RAM");
+    CHECK(refused("partition=0x10000000+512M cpus=2 late=0x100000+1M,0x180000+1M") ==
+          "plan: late=0x100000+1M,0x180000+1M: ranges overlap");
+    CHECK(refused("partition=0x10000000+512M cpus=2 late=0x100800+4K") ==
+          "plan: late=0x100800+4K: ranges must be whole pages");
+    CHECK(refused("partition=0x10000000+512M cpus=2 late=0x100000+1M hot=0x100000+128M") ==
+          "plan: late: a late range overlaps a hot one");
+    CHECK(refused("partition=0x10000000+512M cpus=2 hot=0x30000000") ==
+          "plan: hot=0x30000000: expected BASE+SIZE");
+    CHECK(refused("partition=0x10000000+512M cpus=2 hot=1M+1M hot=8M+1M") == "plan: hot: given twice");
+    CHECK(refused("partition=0x10000000+512M cpus=2 "
+                  "late=1M+4K,2M+4K,3M+4K,4M+4K,5M+4K,6M+4K,7M+4K,8M+4K,9M+4K")
+              .find("more ranges than the record holds") != std::string::npos);
 }

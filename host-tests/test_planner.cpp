@@ -12,8 +12,8 @@ using namespace baton::cli;
 
 namespace {
 
-// /proc/iomem of Debian's 6.1 on the reference machine (4 vCPUs, 2 GiB, crashkernel=512M@1G
-// memmap=64K$0x20000), as read in the a-boots scenario.
+// /proc/iomem of Debian's 6.1 on the reference machine (4 vCPUs, 2 GiB, crashkernel=512M@256M
+// memmap=64K$0x20000 movablecore=1536M), as read in the a-boots scenario.
 const char* kIomem = R"(00000000-00000fff : Reserved
 00001000-0001ffff : System RAM
 00020000-0002ffff : Reserved
@@ -24,7 +24,7 @@ const char* kIomem = R"(00000000-00000fff : Reserved
   000f0000-000fffff : System ROM
 00100000-7ffdffff : System RAM
   01000000-01e02556 : Kernel code
-  40000000-5fffffff : Crash kernel
+  10000000-2fffffff : Crash kernel
 7ffe0000-7fffffff : Reserved
 80000000-febfffff : PCI Bus 0000:00
 fec00000-fec003ff : IOAPIC 0
@@ -35,7 +35,7 @@ fffc0000-ffffffff : Reserved
 const char* kCpuinfo = "processor\t: 0\napicid\t\t: 0\n\nprocessor\t: 1\napicid\t\t: 1\n\n"
                        "processor\t: 2\napicid\t\t: 2\n\nprocessor\t: 3\napicid\t\t: 3\n";
 
-const char* kCmdline = "console=ttyS0,115200 crashkernel=512M@1G memmap=64K$0x20000 "
+const char* kCmdline = "console=ttyS0,115200 crashkernel=512M@256M memmap=64K$0x20000 "
                        "no_ipi_broadcast=1 nox2apic nokaslr panic=0\n";
 
 MachineFacts reference()
@@ -55,6 +55,9 @@ MachineFacts reference()
         REQUIRE(parse_memmap_entry(m[0], m[1], m[2], e));
         f.firmware.push_back(e);
     }
+    // 128 MiB blocks; movablecore=1536M makes blocks 4 and up ZONE_MOVABLE.
+    for (uint64_t i = 0; i < 16; i++)
+        f.blocks.push_back({i << 27, 1ull << 27, i >= 4});
     return f;
 }
 
@@ -108,25 +111,47 @@ TEST_CASE("plan: the reference machine's default plan")
 {
     const auto r = make_plan(reference(), {});
     const LaunchPlan& lp = planned(r);
-    CHECK(lp.text() == "partition=0x40000000+0x20000000 cpus=2,3");
+    // late: A's RAM above 1 MiB that is not movable (below the partition; the last block,
+    // which has the firmware's ACPI area in it); hot: the movable blocks outside the partition.
+    CHECK(lp.text() == "partition=0x10000000+0x20000000 cpus=2,3 "
+                       "late=0x100000+0xff00000,0x78000000+0x7fe0000 hot=0x30000000+0x48000000");
     REQUIRE(lp.cpus.size() == 2);
     CHECK(lp.cpus[0].a_cpu == 2);
     CHECK(lp.cpus[0].apic_id == 2);
-    CHECK(lp.plan.b_ram().begin() == 0x40200000);
-    CHECK(lp.b_e820.count == 7);
+    CHECK(lp.plan.b_ram().begin() == 0x10200000);
+    REQUIRE(lp.b_e820.count == 11);
     CHECK(lp.b_e820.entries[1].range.begin() == 0x24000);
     CHECK(lp.b_e820.entries[1].range.end() == 0x30000);
+    // Late RAM is RAM in B's map (B reserves it until A stops); hot blocks are reserved.
+    CHECK(lp.b_e820.entries[4].range.begin() == 0x100000);
+    CHECK(lp.b_e820.entries[4].type == E820Type::ram);
+    CHECK(lp.b_e820.entries[7].range.begin() == 0x30000000);
+    CHECK(lp.b_e820.entries[7].type == E820Type::reserved);
+    CHECK(lp.b_e820.entries[8].range.end() == 0x7ffe0000);
+    CHECK(lp.b_e820.entries[8].type == E820Type::ram);
+}
+
+TEST_CASE("plan: without memory hotplug all of A's RAM is late")
+{
+    MachineFacts f = reference();
+    f.blocks.clear();
+    const auto r = make_plan(f, {});
+    const LaunchPlan& lp = planned(r);
+    CHECK(lp.text() == "partition=0x10000000+0x20000000 cpus=2,3 "
+                       "late=0x100000+0xff00000,0x30000000+0x4ffe0000");
 }
 
 TEST_CASE("plan: options")
 {
     PlanOptions o;
     o.cpus = {1};
-    o.partition = "0x48000000+256M";
+    o.partition = "0x18000000+256M";
     o.pci = {"00:05.0"};
     const auto r = make_plan(reference(), o);
     const LaunchPlan& lp = planned(r);
-    CHECK(lp.text() == "partition=0x48000000+0x10000000 cpus=1 pci=00:05.0");
+    // The crash region outside the partition is A's (reserved) RAM: late or hot like the rest.
+    CHECK(lp.text() == "partition=0x18000000+0x10000000 cpus=1 pci=00:05.0 "
+                       "late=0x100000+0x17f00000,0x78000000+0x7fe0000 hot=0x28000000+0x50000000");
 }
 
 TEST_CASE("plan: refusals name the fix")
@@ -150,13 +175,13 @@ TEST_CASE("plan: refusals name the fix")
     }
     SECTION("partition outside the crashkernel region")
     {
-        o.partition = "0x60000000+512M";
-        CHECK(refused(f, o) == "partition 0x60000000-0x7fffffff is outside the crashkernel "
-                               "region 0x40000000-0x5fffffff");
+        o.partition = "0x40000000+512M";
+        CHECK(refused(f, o) == "partition 0x40000000-0x5fffffff is outside the crashkernel "
+                               "region 0x10000000-0x2fffffff");
     }
     SECTION("partition smaller than B needs")
     {
-        o.partition = "0x40000000+32M";
+        o.partition = "0x10000000+32M";
         o.have_kernel = true;
         o.kernel.init_size = 0xe14000;
         o.kernel.alignment = 0x200000;

@@ -58,11 +58,24 @@ uint32_t initial_apic_id()
     __builtin_unreachable();
 }
 
+void check_in(baton_cpu_slot& s)
+{
+    s.checkin_tsc = cpu::rdtsc();
+    s.mailbox_start = 0;
+    cpu::barrier();
+    s.state = BATON_CPU_LIMBO;
+    cpu::barrier();
+}
+
+// Checks the CPU in (if it has a slot) and waits.  Limbo's IDT goes first: the adopter rings
+// with NMIs as soon as it sees the CPU in limbo.
 [[noreturn]] void park(baton_cpu_slot* slot)
 {
     const cpu::DescriptorPointer idtr{sizeof(limbo_idt) - 1,
                                       reinterpret_cast<uint64_t>(&limbo_idt[0])};
     cpu::load_idt(idtr);
+    if (slot)
+        check_in(*slot);
     for (;;) {
         // The adopter rings with NMIs until we are gone, so a ring that lands between this
         // check and the HLT is not lost.
@@ -83,6 +96,17 @@ void build_limbo_idt()
         limbo_idt[v] = gate(v == kNmiVector ? limbo_nmi_entry : limbo_fault_entry);
 }
 
+// A kernel's last CPU, handed over without INIT (from limbo_enter64): its slot is given.
+extern "C" [[noreturn]] void limbo_enter_main(uint32_t slot_index)
+{
+    baton_ledger& l = ledger();
+    baton_cpu_slot* mine = nullptr;
+    if (slot_index < l.ncpus && slot_index < BATON_MAX_CPUS &&
+        l.cpus[slot_index].apic_id == initial_apic_id())
+        mine = &l.cpus[slot_index];
+    park(mine);
+}
+
 // First C++ on a freshly woken AP (from ap_start64).
 extern "C" [[noreturn]] void ap_main()
 {
@@ -92,11 +116,6 @@ extern "C" [[noreturn]] void ap_main()
     for (uint32_t i = 0; i < l.ncpus && i < BATON_MAX_CPUS; i++) {
         baton_cpu_slot& s = l.cpus[i];
         if (s.apic_id == id && s.state == BATON_CPU_SIPI_SENT) {
-            s.checkin_tsc = cpu::rdtsc();
-            s.mailbox_start = 0;
-            cpu::barrier();
-            s.state = BATON_CPU_LIMBO;
-            cpu::barrier();
             mine = &s;
             break;
         }

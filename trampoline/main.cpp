@@ -117,6 +117,12 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     static_assert(sizeof(acpi.other_apic_ids) == sizeof(rec.other_apic_ids));
     rec.nother = acpi.nother;
     memcpy(rec.other_apic_ids, acpi.other_apic_ids, sizeof(rec.other_apic_ids));
+    rec.nlate = uint32_t(plan.nlate);
+    for (size_t i = 0; i < plan.nlate; i++)
+        rec.late[i] = {plan.late[i].begin(), plan.late[i].size()};
+    rec.nhot = uint32_t(plan.nhot);
+    for (size_t i = 0; i < plan.nhot; i++)
+        rec.hot[i] = {plan.hot[i].begin(), plan.hot[i].size()};
     store_le(at, 8, 0);
     store_le(at + 8, 4, BATON_SETUP_TYPE);
     store_le(at + 12, 4, sizeof(rec));
@@ -206,7 +212,7 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
         refuse(make_error(Errc::plan, "B's command line is longer than B accepts"));
 
     auto e820 = build_partition_e820(
-        g_inputs.firmware, PartitionMemory{plan.b_ram(), plan.low, plan.resident()});
+        g_inputs.firmware, partition_memory(plan));
     if (!e820.ok())
         refuse(e820.error());
 

@@ -56,4 +56,10 @@ struct baton_release_args {
 
 #define BATON_IOC_RELEASE	_IOW('B', 5, struct baton_release_args)
 
+/*
+ * The last step: A stops and its CPU 0 goes to B.  Returns only if A cannot stop yet
+ * (another CPU still online in A: EBUSY; B not listening: ENOTCONN).
+ */
+#define BATON_IOC_HAND_OVER	_IO('B', 6)
+
 #endif /* BATON_IOCTL_H */

@@ -43,6 +43,11 @@ typedef int64_t baton_s64;
 #define BATON_SIPI_PAGE		0x20000ull	/* 16-bit AP entry; a SIPI vector is page >> 12 */
 #define BATON_LEDGER_PHYS	0x21000ull
 #define BATON_LEDGER_SIZE	0x2000ull
+/*
+ * A's last CPU's page tables on its way into limbo (low 4 GiB identity mapped, kernel half
+ * A's own).  In the low window because A's kexec code maps the partition read-only.
+ */
+#define BATON_TRANSITION_PML4	0x23000ull
 #define BATON_B_LOW_RAM_BASE	0x24000ull
 #define BATON_B_LOW_RAM_SIZE	0xc000ull
 
@@ -55,6 +60,7 @@ typedef int64_t baton_s64;
 
 #define BATON_MAX_CPUS		64u
 #define BATON_MAX_PCI		16u
+#define BATON_MAX_LATE		8u	/* late and hot memory ranges in the partition record */
 
 /* The ledger: BATON_LEDGER_PHYS, BATON_LEDGER_SIZE bytes. */
 #define BATON_LEDGER_MAGIC	0x52454744454c4254ull	/* "TBLEDGER" little endian */
@@ -66,6 +72,7 @@ enum baton_state {
 	BATON_STATE_B_BOOTING = 3,	/* trampoline jumped into B */
 	BATON_STATE_B_RUNNING = 4,	/* B writes its heartbeat */
 	BATON_STATE_FAILED = 5,		/* see fail_reason and message */
+	BATON_STATE_HANDED_OVER = 6,	/* A has stopped; B owns the machine */
 };
 
 /* The name `baton status` and /sys/kernel/baton/status print for a state. */
@@ -78,6 +85,7 @@ static inline const char *baton_state_name(baton_u32 state)
 	case BATON_STATE_B_BOOTING: return "b-booting";
 	case BATON_STATE_B_RUNNING: return "b-running";
 	case BATON_STATE_FAILED: return "failed";
+	case BATON_STATE_HANDED_OVER: return "handed-over";
 	}
 	return "unknown";
 }
@@ -160,6 +168,7 @@ enum baton_resource {
 	BATON_RES_NONE = 0,
 	BATON_RES_CPU = 1,		/* arg: APIC ID; the CPU waits in limbo */
 	BATON_RES_MEM = 2,		/* arg, size: memory blocks A hot-removed */
+	BATON_RES_LAST_CPU = 3,		/* arg: APIC ID of A's last CPU; A has stopped */
 };
 
 enum baton_request_state {
@@ -175,6 +184,7 @@ static inline const char *baton_resource_name(baton_u32 resource)
 	switch (resource) {
 	case BATON_RES_CPU: return "cpu";
 	case BATON_RES_MEM: return "mem";
+	case BATON_RES_LAST_CPU: return "last-cpu";
 	}
 	return "unknown";
 }
@@ -245,6 +255,8 @@ struct baton_ledger {
 	baton_u32 nevents;		/* entries reserved; may exceed BATON_MAX_EVENTS */
 	baton_u32 nmem;
 	struct baton_event events[BATON_MAX_EVENTS];
+	baton_u32 a_pins_masked;	/* IOAPIC pins A masked when it stopped */
+	baton_u32 pad2;
 	struct baton_mem_slot mem[BATON_MAX_MEM];
 };
 
@@ -299,6 +311,9 @@ struct baton_image_header {
 	baton_u32 page_table;		/* identity-mapping PML4 (0-4 GiB) */
 	baton_u32 limbo_stacks;		/* BATON_MAX_CPUS stacks, one per ledger slot */
 	baton_u32 limbo_stack_size;
+	/* A's last CPU: A's module jumps here on BATON_TRANSITION_PML4's page tables. */
+	baton_u32 limbo_enter64;	/* EDI = ledger slot; identity mapped, interrupts off */
+	baton_u32 pad;
 };
 
 /*
@@ -340,6 +355,11 @@ struct baton_launch_block {
 #define BATON_SETUP_TYPE	0x6e6f7462u	/* "bton"; far from the kernel's SETUP_* numbers */
 #define BATON_PARTITION_MAGIC	0x54524150u	/* "PART" */
 
+struct baton_range {
+	baton_u64 base;
+	baton_u64 size;
+};
+
 struct baton_partition_record {
 	baton_u32 magic;
 	baton_u16 version;
@@ -361,6 +381,15 @@ struct baton_partition_record {
 	baton_u32 pci[BATON_MAX_PCI];	/* B's PCI functions: segment << 16 | bus << 8 | devfn */
 	baton_u32 nother;		/* the machine's other CPUs: B may adopt them later */
 	baton_u32 other_apic_ids[BATON_MAX_CPUS];
+	/*
+	 * The other kernel's RAM.  late: RAM in B's e820 that B reserves at boot and frees when
+	 * the other kernel has stopped.  hot: memory blocks it hot-removes while running; B
+	 * hot-adds each when asked, and any it never got when the other kernel stops.
+	 */
+	baton_u32 nlate;
+	baton_u32 nhot;
+	struct baton_range late[BATON_MAX_LATE];
+	struct baton_range hot[BATON_MAX_LATE];
 };
 
 #ifdef __cplusplus
@@ -398,7 +427,7 @@ BATON_STATIC_ASSERT(offsetof(struct baton_ledger, request) == 96 + 32 * BATON_MA
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, events) == 136 + 32 * BATON_MAX_CPUS + 256,
 		    "ledger layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, mem) ==
-		    136 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS, "ledger layout");
+		    144 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS, "ledger layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_request) == 32, "request layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_mem_slot) == 24, "memory slot layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_event) == 32, "event layout");
@@ -412,7 +441,7 @@ BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, stack) == 24, "sipi layou
 BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, gdt) == 32, "sipi layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, entry32) == 64, "sipi layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_sipi_params) == 72, "sipi layout");
-BATON_STATIC_ASSERT(sizeof(struct baton_image_header) == 48, "image header layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_image_header) == 56, "image header layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_image_header, ap_entry64) == 32, "image header layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_launch_block, plan) == 56, "launch block layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_launch_block, firmware) ==
@@ -433,7 +462,10 @@ BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, pci) == 84 + 4 * BAT
 		    "record layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nother) ==
 		    84 + 4 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
-BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nlate) ==
 		    88 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
+		    96 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI + 32 * BATON_MAX_LATE,
+		    "record layout");
 
 #endif /* BATON_LEDGER_H */

@@ -5,7 +5,7 @@
 set -uo pipefail
 baton=$1; fail=0
 say() { echo "check-cli: $*"; }
-for c in plan load launch release status abort unload; do
+for c in plan load launch release handover status abort unload; do
 	out=$("$baton" "$c" --help) || { say "baton $c --help failed"; fail=1; continue; }
 	echo "$out" | grep -q "^baton $c" || { say "baton $c --help does not start with its usage"; fail=1; }
 done

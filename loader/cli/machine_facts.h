@@ -24,7 +24,15 @@ struct CpuInfo {
     bool online;
 };
 
+// One of A's memory blocks (/sys/devices/system/memory): movable ones can be handed over
+// while A runs.
+struct MemoryBlockFact {
+    uint64_t base, size;
+    bool movable;  // online and in ZONE_MOVABLE
+};
+
 struct MachineFacts {
+    std::vector<MemoryBlockFact> blocks;
     std::vector<IomemEntry> iomem;
     std::vector<E820Entry> firmware;  // /sys/firmware/memmap: the map before memmap= edits
     std::vector<CpuInfo> cpus;        // every present CPU, online or not

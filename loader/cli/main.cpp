@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 // `baton`: runs in kernel A and splits off kernel B.
-//   baton plan | load | launch | release | status | abort | unload   (--help, --json)
+//   baton plan | load | launch | release | handover | status | abort | unload
+//   (each with --help and --json)
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -738,6 +741,108 @@ int cmd_release(const Args& a)
     return 0;
 }
 
+// One handover at a time: a lock file held for the whole command.
+const char* const kHandoverLock = "/run/baton/handover.lock";
+
+// `baton handover`: every resource, one at a time, then A stops.
+int cmd_handover(const Args& a)
+{
+    const std::string timeout = opt(a, "timeout-ms", "5000");
+    char* end = nullptr;
+    const unsigned long t = strtoul(timeout.c_str(), &end, 10);
+    if (timeout.empty() || *end || t == 0 || t > 600000)
+        return refuse("--timeout-ms: '" + timeout + "' is not 1..600000", a.json);
+    auto session = open_session();
+    if (!session)
+        return refuse(session.error, a.json);
+    Session& ses = *session.value;
+    if (ses.state != BATON_STATE_B_RUNNING)
+        return refuse("B is " + state_name(ses.state) + ", not running: launch it first", a.json);
+    ::mkdir("/run/baton", 0700);
+    Fd lock(::open(kHandoverLock, O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (lock.get() < 0 || ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0)
+        return refuse("a handover is already running", a.json);
+
+    // One progress line per step (a JSON object per line with --json).
+    const auto t0 = std::chrono::steady_clock::now();
+    auto step = [&](const std::string& what, const std::string& result, double ms) {
+        if (a.json) {
+            Json j;
+            j.obj().kv("step", what).kv("result", result).kv("ms", ms).end();
+            printf("%s\n", j.str().c_str());
+        } else {
+            printf("handover: %-24s %s (%.1f ms)\n", what.c_str(), result.c_str(), ms);
+        }
+        fflush(stdout);
+    };
+    auto timed = [&](const baton_release_args& r) {
+        const auto s = std::chrono::steady_clock::now();
+        const int err = ses.dev.release(r);
+        return std::make_pair(err, std::chrono::duration<double, std::milli>(
+                                       std::chrono::steady_clock::now() - s).count());
+    };
+
+    // A's CPUs other than 0, highest first.
+    const long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+    for (long cpu = ncpu - 1; cpu > 0; cpu--) {
+        if (!cpu_online(unsigned(cpu)))
+            continue;
+        baton_release_args r{};
+        r.resource = BATON_RES_CPU;
+        r.arg = uint64_t(cpu);
+        r.timeout_ms = uint32_t(t);
+        auto [err, ms] = timed(r);
+        if (err)
+            return refuse("handover stopped at cpu " + std::to_string(cpu) + ": " + strerror(err) +
+                              " (it is back in A; baton abort returns the rest)", a.json);
+        step("cpu " + std::to_string(cpu), "-> B", ms);
+    }
+
+    // The plan's hot memory (A's movable blocks), one block at a time.
+    auto saved = load_state();
+    if (!saved)
+        return refuse("no plan: run baton plan first", a.json);
+    auto plan = parse_plan(Str(saved->plan_text.data(), saved->plan_text.size()));
+    if (!plan.ok())
+        return refuse(std::string("saved plan: ") + plan.error().msg.c_str(), a.json);
+    auto blocks = memory_blocks();
+    if (!blocks)
+        return refuse(blocks.error, a.json);
+    for (const MemoryBlock& b : *blocks.value) {
+        const PhysRange br(PhysAddr(b.base), b.size);
+        bool hot = false;
+        for (size_t i = 0; i < plan.value().nhot; i++)
+            hot = hot || plan.value().hot[i].contains(br);
+        if (!hot || b.state != "online")
+            continue;
+        baton_release_args r{};
+        r.resource = BATON_RES_MEM;
+        r.arg = b.base;
+        r.size = b.size;
+        r.timeout_ms = uint32_t(t);
+        auto [err, ms] = timed(r);
+        const std::string name = "mem " + hex(b.base) + "+" + std::to_string(b.size >> 20) + "M";
+        if (err == EADDRINUSE) {
+            // Pages that will not move: B hot-adds the block when A has stopped.
+            step(name, "stays with A until it stops", ms);
+            continue;
+        }
+        if (err) {
+            online_offline_memory();
+            return refuse("handover stopped at " + name + ": " + strerror(err) +
+                              " (it is back in A; baton abort returns the rest)", a.json);
+        }
+        step(name, "-> B", ms);
+    }
+
+    const double so_far =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    step("cpu 0", "A stops now, B adopts it", so_far);
+    const int err = ses.dev.hand_over();
+    return refuse(std::string("A could not stop: ") + strerror(err) +
+                      (err == EBUSY ? " (a CPU came back online in A)" : ""), a.json);
+}
+
 int cmd_abort(const Args& a)
 {
     auto dev = Device::open();
@@ -813,6 +918,12 @@ const Command kCommands[] = {
      "  it through its ledger mailbox and brings it online.  mem: A offlines and hot-removes\n"
      "  whole memory blocks, B hot-adds and onlines them.  If B does not take it within MS\n"
      "  (default 5000), A takes it back.  CPU 0 leaves last, with the handover."},
+    {"handover", cmd_handover, 0, " timeout-ms ",
+     "baton handover [--timeout-ms MS] [--json]\n"
+     "  The whole handover, one resource at a time, each adopted by B before the next: A's\n"
+     "  CPUs other than 0, its movable memory blocks, then A stops: CPU 0 masks A's IOAPIC\n"
+     "  pins and walks into limbo, B adopts it.  One line per step; A does not return from\n"
+     "  the last one."},
     {"abort", cmd_abort, 0, " ",
      "baton abort [--json]\n"
      "  Stops B (INIT to its CPUs), returns every CPU and memory block to A (online again),\n"

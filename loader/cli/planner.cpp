@@ -55,6 +55,97 @@ std::string LaunchPlan::text() const
             t += b;
         }
     }
+    auto ranges = [&](const char* key, const PhysRange* rs, size_t n) {
+        for (size_t i = 0; i < n; i++)
+            t += (i ? "," : std::string(" ") + key + "=") + hex(rs[i].begin()) + "+" +
+                 hex(rs[i].size());
+    };
+    ranges("late", plan.late, plan.nlate);
+    ranges("hot", plan.hot, plan.nhot);
+    return t;
+}
+
+namespace {
+
+using Ranges = std::vector<PhysRange>;
+
+Ranges subtract(const Ranges& from, PhysRange cut)
+{
+    Ranges out;
+    for (PhysRange r : from) {
+        if (!r.overlaps(cut)) {
+            out.push_back(r);
+            continue;
+        }
+        if (r.begin() < cut.begin())
+            out.push_back(PhysRange::from_to(r.begin(), cut.begin()));
+        if (cut.end() < r.end())
+            out.push_back(PhysRange::from_to(cut.end(), r.end()));
+    }
+    return out;
+}
+
+// Sorted, adjacent ranges joined.
+Ranges merged(Ranges rs)
+{
+    std::sort(rs.begin(), rs.end(), [](PhysRange a, PhysRange b) { return a.begin() < b.begin(); });
+    Ranges out;
+    for (PhysRange r : rs) {
+        if (!out.empty() && out.back().end() >= r.begin())
+            out.back() = PhysRange::from_to(out.back().begin(), std::max(out.back().end(), r.end()));
+        else
+            out.push_back(r);
+    }
+    return out;
+}
+
+std::string ranges_text(const Ranges& rs)
+{
+    std::string t;
+    for (PhysRange r : rs)
+        t += (t.empty() ? "" : ",") + hex(r.begin()) + "+" + hex(r.size());
+    return t;
+}
+
+}  // namespace
+
+// A's RAM that B gets in the handover: `hot` = A's movable memory blocks, handed over while A
+// runs; `late` = the rest of A's RAM above 1 MiB (B reserves the first MiB anyway), which B
+// takes when A stops.
+std::string handover_memory(const MachineFacts& f, PhysRange partition, PhysRange low)
+{
+    Ranges ram;
+    for (const E820Entry& e : f.firmware)
+        if (e.type == E820Type::ram && !e.range.empty())
+            ram.push_back(e.range);
+    ram = subtract(subtract(subtract(merged(ram), partition), low),
+                   PhysRange::from_to(0, 1 * MiB));
+    Ranges hot;
+    for (const MemoryBlockFact& b : f.blocks) {
+        const PhysRange r(PhysAddr(b.base), b.size);
+        const bool all_ram = std::any_of(ram.begin(), ram.end(),
+                                         [&](PhysRange x) { return x.contains(r); });
+        if (b.movable && all_ram)
+            hot.push_back(r);
+    }
+    hot = merged(hot);
+    Ranges late = ram;
+    for (PhysRange h : hot)
+        late = subtract(late, h);
+    late = merged(late);
+    // Page granularity for B's e820 and memblock.
+    Ranges late_pages;
+    for (PhysRange r : late) {
+        const uint64_t b = (r.begin() + kPageSize - 1) & ~(kPageSize - 1);
+        const uint64_t e = r.end() & ~(kPageSize - 1);
+        if (e > b)
+            late_pages.push_back(PhysRange::from_to(b, e));
+    }
+    std::string t;
+    if (!late_pages.empty())
+        t += " late=" + ranges_text(late_pages);
+    if (!hot.empty())
+        t += " hot=" + ranges_text(hot);
     return t;
 }
 
@@ -114,17 +205,22 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
     auto parsed = parse_plan(Str(text.data(), text.size()));
     if (!parsed.ok())
         return std::string(parsed.error().msg.c_str());
+    if (!crash->contains(parsed.value().partition))
+        return "partition " + range_text(parsed.value().partition) +
+               " is outside the crashkernel region " + range_text(*crash);
+    // A's memory for the handover, now that the partition is known.
+    text += handover_memory(f, parsed.value().partition, parsed.value().low);
+    parsed = parse_plan(Str(text.data(), text.size()));
+    if (!parsed.ok())
+        return std::string(parsed.error().msg.c_str());
     lp.plan = parsed.value();
-    if (!crash->contains(lp.plan.partition))
-        return "partition " + range_text(lp.plan.partition) + " is outside the crashkernel region " +
-               range_text(*crash);
 
     // B's memory map, exactly as the trampoline will build it.
     FirmwareMap fw;
     for (const E820Entry& e : f.firmware)
         if (!fw.push(e))
             return std::string("firmware memory map has more than 256 entries");
-    auto e820 = build_partition_e820(fw, PartitionMemory{lp.plan.b_ram(), lp.plan.low, lp.plan.resident()});
+    auto e820 = build_partition_e820(fw, partition_memory(lp.plan));
     if (!e820.ok())
         return std::string(e820.error().msg.c_str());
     lp.b_e820 = e820.value();

@@ -67,6 +67,10 @@ Expected<MachineFacts> read_machine_facts()
     auto iomem = read_file("/proc/iomem");
     if (!iomem)
         return Error(iomem.error);
+    // Without memory hotplug A keeps all its RAM to the end: no blocks, all of it late.
+    if (auto blocks = memory_blocks())
+        for (const MemoryBlock& b : *blocks.value)
+            f.blocks.push_back({b.base, b.size, b.state == "online" && b.valid_zones == "Movable"});
     f.iomem = parse_iomem(*iomem.value);
     auto cmdline = read_file("/proc/cmdline");
     if (!cmdline)
@@ -217,6 +221,11 @@ std::optional<std::string> Device::abort() const
 int Device::release(const baton_release_args& a) const
 {
     return ::ioctl(fd_.get(), BATON_IOC_RELEASE, &a) == 0 ? 0 : errno;
+}
+
+int Device::hand_over() const
+{
+    return ::ioctl(fd_.get(), BATON_IOC_HAND_OVER) == 0 ? 0 : errno;
 }
 
 Expected<baton_status> Device::status() const

@@ -89,6 +89,8 @@ public:
     Expected<baton_status> status() const;
     // 0, or the module's errno: the caller knows what each means for the resource.
     int release(const baton_release_args& a) const;
+    // Returns only if A cannot stop yet: the module's errno.
+    int hand_over() const;
 
 private:
     explicit Device(Fd fd) : fd_(std::move(fd)) {}

@@ -262,6 +262,9 @@ static long baton_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case BATON_IOC_RELEASE:
 		ret = baton_release(uarg);
 		break;
+	case BATON_IOC_HAND_OVER:
+		ret = baton_state() == BATON_STATE_B_RUNNING ? baton_hand_over() : -ENOTCONN;
+		break;
 	default:
 		ret = -ENOTTY;
 	}

@@ -19,17 +19,10 @@ static void baton_ring_b(u32 bit)
 	baton_send_nmi(READ_ONCE(l->b_doorbell_apic));
 }
 
-/*
- * Posts one request and waits for B's answer.  Returns B's result, -ETIMEDOUT if B did not
- * take it within timeout_ms (it is cancelled: B will never act on it), or -EIO if B took it
- * and never finished (B is stuck; only an abort recovers).
- */
-int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms)
+/* Posts a request and rings B; the caller waits for the answer, or (A's last CPU) cannot. */
+void baton_post_request(u32 resource, u64 arg, u64 size)
 {
-	struct baton_ledger *l = baton_ledger();
-	struct baton_request *rq = &l->request;
-	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
-	u32 state;
+	struct baton_request *rq = &baton_ledger()->request;
 
 	WRITE_ONCE(rq->resource, resource);
 	WRITE_ONCE(rq->arg, arg);
@@ -40,7 +33,20 @@ int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms)
 	smp_wmb();
 	WRITE_ONCE(rq->state, BATON_REQ_POSTED);
 	baton_ring_b(BATON_DOORBELL_REQUEST);
+}
 
+/*
+ * Posts one request and waits for B's answer.  Returns B's result, -ETIMEDOUT if B did not
+ * take it within timeout_ms (it is cancelled: B will never act on it), or -EIO if B took it
+ * and never finished (B is stuck; only an abort recovers).
+ */
+int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms)
+{
+	struct baton_request *rq = &baton_ledger()->request;
+	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	u32 state;
+
+	baton_post_request(resource, arg, size);
 	for (;;) {
 		state = READ_ONCE(rq->state);
 		if (state == BATON_REQ_DONE) {

@@ -80,5 +80,7 @@ class Context:
 
     def machine(self, spec: MachineSpec, sub: str = "") -> Machine:
         run_dir = self.run_dir / sub if sub else self.run_dir
+        # BATON_QEMU_EXTRA: more QEMU arguments for a post-mortem, e.g. "-d cpu_reset -D f".
+        extra = spec.extra + tuple(os.environ.get("BATON_QEMU_EXTRA", "").split())
         return Machine(dataclasses.replace(spec, vcpus=self.vcpus, ram_mib=self.ram_mib,
-                                           gdb=self.gdb), run_dir, log=self.step)
+                                           gdb=self.gdb, extra=extra), run_dir, log=self.step)

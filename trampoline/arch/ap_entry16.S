@@ -98,6 +98,33 @@ ap_start64:
 	hlt
 	jmp	1b
 
+	/*
+	 * A kernel's last CPU comes here to wait for the next kernel (A's module, at the end of
+	 * the handover): long mode, interrupts off, on transition page tables that identity-map
+	 * the low 4 GiB and keep A's kernel half (for the jump), EDI = its ledger slot.  Leave
+	 * everything of A behind: our page tables, our GDT, a limbo stack, then park.
+	 */
+	.global	limbo_enter64
+limbo_enter64:
+	/* The stack first: A's is in its kernel half, which our page tables do not map. */
+	movl	%edi, %eax
+	incl	%eax
+	shll	$AP_STACK_SHIFT, %eax		/* top of limbo_stacks[slot] */
+	leaq	limbo_stacks(%rip), %rsp
+	addq	%rax, %rsp
+	leaq	boot_pml4(%rip), %rax
+	movq	%rax, %cr3
+	lgdt	boot_gdtr(%rip)
+	leaq	1f(%rip), %rax
+	pushq	$SEL_CODE64
+	pushq	%rax
+	lretq
+1:	load_long_mode_segments
+	call	limbo_enter_main
+2:	cli
+	hlt
+	jmp	2b
+
 	/* Limbo's interrupt gates: an NMI (the doorbell) only has to end the HLT. */
 	.global	limbo_nmi_entry, limbo_fault_entry
 limbo_nmi_entry:

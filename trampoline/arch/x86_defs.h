@@ -39,7 +39,8 @@
 
 #define BOOT_STACK_SIZE		0x10000
 /* Limbo needs little stack (ap_main -> park); one per ledger slot, BATON_MAX_CPUS of them. */
-#define AP_STACK_SIZE		0x1000
+#define AP_STACK_SHIFT		12
+#define AP_STACK_SIZE		(1 << AP_STACK_SHIFT)
 #define MAX_LIMBO_CPUS		64
 
 /* The SIPI page's parameter block, written by the BSP before each INIT-SIPI-SIPI. */

@@ -5,7 +5,7 @@ namespace baton {
 
 namespace {
 
-constexpr size_t kMaxPoints = 2 * 256 + 6;
+constexpr size_t kMaxPoints = 2 * 256 + 2 * (3 + kMaxLate);
 
 // Overlapping firmware entries: the higher type number is the more restrictive (as Linux's
 // e820 sanitizer decides), and anything beats RAM.
@@ -64,9 +64,24 @@ Result<BootE820> build_partition_e820(const FirmwareMap& fw, const PartitionMemo
         e.msg << "B's low RAM " << part.low << " is not below 1 MiB";
         return e;
     }
-    const PhysRange mine[3] = {part.ram, part.low, part.resident};
-    for (int i = 0; i < 3; i++)
-        for (int j = i + 1; j < 3; j++)
+    if (part.nlate > kMaxLate) {
+        Error e{Errc::e820, {}};
+        e.msg << "more than " << Dec{kMaxLate} << " late ranges";
+        return e;
+    }
+    for (size_t i = 0; i < part.nlate; i++)
+        BATON_TRY(check_part("late RAM", part.late[i], true));
+    // B's ranges: RAM, low RAM, resident, then the late ones.
+    PhysRange mine[3 + kMaxLate];
+    mine[0] = part.ram;
+    mine[1] = part.low;
+    mine[2] = part.resident;
+    const size_t nmine = 3 + part.nlate;
+    for (size_t i = 0; i < part.nlate; i++)
+        mine[3 + i] = part.late[i];
+    constexpr size_t kResident = 2;
+    for (size_t i = 0; i < nmine; i++)
+        for (size_t j = i + 1; j < nmine; j++)
             if (mine[i].overlaps(mine[j])) {
                 Error e{Errc::e820, {}};
                 e.msg << "partition ranges " << mine[i] << " and " << mine[j] << " overlap";
@@ -93,27 +108,27 @@ Result<BootE820> build_partition_e820(const FirmwareMap& fw, const PartitionMemo
         add(fw.entries[i].range.begin());
         add(fw.entries[i].range.end());
     }
-    for (PhysRange r : mine)
-        if (!r.empty()) {
-            add(r.begin());
-            add(r.end());
+    for (size_t k = 0; k < nmine; k++)
+        if (!mine[k].empty()) {
+            add(mine[k].begin());
+            add(mine[k].end());
         }
 
-    uint64_t backed[3] = {0, 0, 0};
+    uint64_t backed[3 + kMaxLate] = {};
     BootE820 out;
     for (size_t i = 0; i + 1 < npts; i++) {
         const PhysRange iv = PhysRange::from_to(pts[i], pts[i + 1]);
         const uint32_t fwt = firmware_type_at(fw, iv.begin(), iv.end());
         int owner = -1;
-        for (int k = 0; k < 3; k++)
+        for (size_t k = 0; k < nmine; k++)
             if (mine[k].contains(iv))
-                owner = k;
+                owner = int(k);
 
         uint32_t type;
         if (owner >= 0) {
             if (fwt == uint32_t(E820Type::ram))
                 backed[owner] += iv.size();
-            type = owner == 2 ? uint32_t(E820Type::reserved) : uint32_t(E820Type::ram);
+            type = owner == kResident ? uint32_t(E820Type::reserved) : uint32_t(E820Type::ram);
         } else if (fwt == 0) {
             continue;  // a hole stays a hole
         } else {
@@ -135,11 +150,12 @@ Result<BootE820> build_partition_e820(const FirmwareMap& fw, const PartitionMemo
         }
     }
 
-    const Str names[3] = {"RAM", "low RAM", "resident"};
-    for (int k = 0; k < 3; k++)
+    const Str names[4] = {"RAM", "low RAM", "resident", "late RAM"};
+    for (size_t k = 0; k < nmine; k++)
         if (backed[k] != mine[k].size()) {
             Error e{Errc::e820, {}};
-            e.msg << "B's " << names[k] << " " << mine[k] << " is not RAM in the firmware map";
+            e.msg << "B's " << names[k < 3 ? k : 3] << " " << mine[k]
+                  << " is not RAM in the firmware map";
             return e;
         }
     return out;

@@ -42,16 +42,22 @@ struct E820List {
 using FirmwareMap = E820List<256>;
 using BootE820 = E820List<kZeroPageE820Max>;
 
+inline constexpr size_t kMaxLate = 8;  // BATON_MAX_LATE
+
 struct PartitionMemory {
     PhysRange ram;       // B's main RAM (inside the partition, above 1 MiB)
     PhysRange low;       // B's RAM below 1 MiB, for its real-mode trampoline
     PhysRange resident;  // the trampoline's resident region: reserved for B
+    // A's RAM that B takes when A stops: RAM in B's map, reserved by B until then.
+    PhysRange late[kMaxLate] = {};
+    size_t nlate = 0;
 };
 
-// Builds B's e820: B's RAM ranges stay RAM; every other byte the firmware calls RAM becomes
-// reserved (so B's PCI allocator never takes it for MMIO); non-RAM firmware ranges are copied
-// with their type.  Overlaps resolve to the most restrictive type; adjacent equal entries merge.
-// Refuses: B RAM not backed by firmware RAM, more entries than the zero page holds.
+// Builds B's e820: B's RAM ranges (and the late ones) stay RAM; every other byte the firmware
+// calls RAM becomes reserved (so B's PCI allocator never takes it for MMIO); non-RAM firmware
+// ranges are copied with their type.  Overlaps resolve to the most restrictive type; adjacent
+// equal entries merge.  Refuses: B RAM not backed by firmware RAM, overlapping ranges, more
+// entries than the zero page holds.
 Result<BootE820> build_partition_e820(const FirmwareMap& firmware, const PartitionMemory& part);
 
 Str e820_type_name(E820Type t);

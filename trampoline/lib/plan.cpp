@@ -112,11 +112,66 @@ Result<Digest> parse_digest(Str hex)
     return d;
 }
 
+namespace {
+
+Result<PhysRange> parse_range(Str key, Str val)
+{
+    const size_t plus = val.find('+');
+    if (plus == SIZE_MAX)
+        return plan_error(key, "expected BASE+SIZE", val);
+    auto base = parse_size(val.sub(0, plus));
+    auto size = parse_size(val.sub(plus + 1));
+    if (!base.ok())
+        return plan_error(key, base.error().msg.str(), val);
+    if (!size.ok())
+        return plan_error(key, size.error().msg.str(), val);
+    const PhysRange r(PhysAddr(base.value()), size.value());
+    if (r.wraps())
+        return plan_error(key, "range wraps past 2^64", val);
+    return r;
+}
+
+// late= / hot=: up to BATON_MAX_LATE page-aligned ranges, comma separated.
+Status parse_ranges(Str key, Str val, PhysRange* out, size_t& n)
+{
+    for (size_t p = 0; p <= val.len;) {
+        size_t comma = val.find(',', p);
+        if (comma == SIZE_MAX)
+            comma = val.len;
+        auto r = parse_range(key, val.sub(p, comma - p));
+        if (!r.ok())
+            return r.error();
+        if (r.value().empty() || !r.value().base().aligned(kPageSize) ||
+            r.value().size() % kPageSize)
+            return plan_error(key, "ranges must be whole pages", val);
+        if (n == BATON_MAX_LATE)
+            return plan_error(key, "more ranges than the record holds", val);
+        for (size_t i = 0; i < n; i++)
+            if (out[i].overlaps(r.value()))
+                return plan_error(key, "ranges overlap", val);
+        out[n++] = r.value();
+        p = comma + 1;
+    }
+    return Ok{};
+}
+
+}  // namespace
+
+PartitionMemory partition_memory(const Plan& plan)
+{
+    PartitionMemory m{plan.b_ram(), plan.low, plan.resident()};
+    static_assert(kMaxLate == BATON_MAX_LATE);
+    for (size_t i = 0; i < plan.nlate; i++)
+        m.late[i] = plan.late[i];
+    m.nlate = plan.nlate;
+    return m;
+}
+
 Result<Plan> parse_plan(Str text)
 {
     Plan plan;
     bool seen_partition = false, seen_cpus = false, seen_low = false, seen_console = false,
-         seen_tsc = false, seen_pci = false;
+         seen_tsc = false, seen_pci = false, seen_late = false, seen_hot = false;
 
     size_t i = 0;
     while (i < text.len) {
@@ -145,18 +200,10 @@ Result<Plan> parse_plan(Str text)
         if (key == "partition" || key == "low") {
             if (!once(key == "low" ? seen_low : seen_partition))
                 return plan_error(key, "given twice");
-            const size_t plus = val.find('+');
-            if (plus == SIZE_MAX)
-                return plan_error(key, "expected BASE+SIZE", val);
-            auto base = parse_size(val.sub(0, plus));
-            auto size = parse_size(val.sub(plus + 1));
-            if (!base.ok())
-                return plan_error(key, base.error().msg.str(), val);
-            if (!size.ok())
-                return plan_error(key, size.error().msg.str(), val);
-            const PhysRange r(PhysAddr(base.value()), size.value());
-            if (r.wraps())
-                return plan_error(key, "range wraps past 2^64", val);
+            auto parsed = parse_range(key, val);
+            if (!parsed.ok())
+                return parsed.error();
+            const PhysRange r = parsed.value();
             if (key == "low") {
                 if (r.size() < 24 * KiB || r.end() > 1 * MiB || !r.base().aligned(kPageSize) ||
                     (r.size() % kPageSize))
@@ -223,6 +270,14 @@ Result<Plan> parse_plan(Str text)
                 plan.pci[plan.npci++] = bdf.value();
                 p = comma + 1;
             }
+        } else if (key == "late" || key == "hot") {
+            const bool late = key == "late";
+            if (!once(late ? seen_late : seen_hot))
+                return plan_error(key, "given twice");
+            Status s = late ? parse_ranges(key, val, plan.late, plan.nlate)
+                            : parse_ranges(key, val, plan.hot, plan.nhot);
+            if (!s.ok())
+                return s.error();
         } else if (key == "kernel.sha256" || key == "initrd.sha256") {
             const bool k = key == "kernel.sha256";
             if (!once(k ? plan.has_kernel_digest : plan.has_initrd_digest))
@@ -242,6 +297,16 @@ Result<Plan> parse_plan(Str text)
         return plan_error("cpus", "missing (APIC IDs of B's CPUs, e.g. cpus=0,1)");
     if (plan.low.overlaps(plan.partition))
         return plan_error("low", "overlaps the partition");
+    // The other kernel's RAM is neither B's nor each other's.
+    for (size_t i = 0; i < plan.nlate + plan.nhot; i++) {
+        const PhysRange r = i < plan.nlate ? plan.late[i] : plan.hot[i - plan.nlate];
+        const Str key = i < plan.nlate ? Str("late") : Str("hot");
+        if (r.overlaps(plan.partition) || r.overlaps(plan.low))
+            return plan_error(key, "overlaps B's partition or low RAM");
+        for (size_t j = 0; j < plan.nhot && i < plan.nlate; j++)
+            if (r.overlaps(plan.hot[j]))
+                return plan_error(key, "a late range overlaps a hot one");
+    }
     return plan;
 }
 

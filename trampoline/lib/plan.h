@@ -2,9 +2,11 @@
 // The launch plan as the trampoline receives it on its command line, e.g.
 //   partition=0x40000000+512M cpus=0,1 kernel.sha256=<64 hex> initrd.sha256=<64 hex>
 // optional: low=BASE+SIZE console=PORT tsc_khz=N pci=BB:DD.F,BB:DD.F
+//           late=BASE+SIZE,... hot=BASE+SIZE,...   (the other kernel's RAM B takes later)
 // Produced by `baton plan` (or a person, for the standalone boot); parsed here.
 #pragma once
 
+#include "e820.h"
 #include "phys.h"
 #include "../../include/baton/ledger.h"
 
@@ -27,6 +29,12 @@ struct Plan {
     uint32_t tsc_khz = 0;
     uint32_t pci[BATON_MAX_PCI] = {};  // B's PCI functions, bus << 8 | devfn (segment 0)
     size_t npci = 0;
+    // The other kernel's RAM: `late` stays its own until it stops (RAM in B's e820, reserved
+    // by B meanwhile); `hot` are memory blocks it hands over while running (not in B's e820).
+    PhysRange late[BATON_MAX_LATE] = {};
+    size_t nlate = 0;
+    PhysRange hot[BATON_MAX_LATE] = {};
+    size_t nhot = 0;
 
     [[nodiscard]] bool owns_cpu(uint32_t apic_id) const
     {
@@ -51,6 +59,9 @@ struct Plan {
 inline constexpr uint64_t kMinPartition = 32 * MiB;
 
 Result<Plan> parse_plan(Str text);
+
+// What of the machine's memory is B's, for B's e820.
+PartitionMemory partition_memory(const Plan& plan);
 
 // Number parsing shared with the CLI: decimal or 0x hex, optional K/M/G suffix.
 Result<uint64_t> parse_size(Str s);

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The last step of the handover: A stops and its last CPU (CPU 0) goes to B.
+ *
+ * A's other CPUs and memory have gone to B one by one (baton_release_*.c); what is left runs
+ * on CPU 0, the BSP, which must not see an INIT (on the BSP it restarts the firmware).  So
+ * CPU 0 walks into limbo itself: with preemption and interrupts off it masks every IOAPIC pin
+ * still routed to A and stops its LAPIC timer, lets interrupts already in flight drain, posts
+ * the request for B, and jumps to the trampoline's limbo_enter64 on transition page tables
+ * (low 4 GiB identity mapped, kernel half A's own, so the jump itself stays mapped).  B adopts
+ * it through its ledger mailbox like any other CPU.  A never runs again.
+ */
+#include <linux/acpi.h>
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <asm/apic.h>
+#include <asm/irq_vectors.h>
+#include <asm/nospec-branch.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+#include "baton.h"
+
+#define IOAPIC_REGSEL		0x00
+#define IOAPIC_WINDOW		0x10
+#define IOAPIC_REG_VERSION	0x01
+#define IOAPIC_REG_RTE_LOW(pin)	(0x10 + 2 * (pin))
+#define IOAPIC_RTE_MASKED	BIT(16)
+#define BATON_MAX_IOAPICS	8
+#define BATON_DRAIN_US		50	/* for interrupts in flight when A masked its pins */
+
+struct baton_ioapics {
+	void __iomem *base[BATON_MAX_IOAPICS];
+	unsigned int n;
+};
+
+/* The IOAPICs, as the firmware's MADT lists them (A found its own there at boot). */
+static void baton_map_ioapics(struct baton_ioapics *io)
+{
+	struct acpi_table_header *madt;
+	struct acpi_subtable_header *sub;
+	void *p, *end;
+
+	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_MADT, 0, &madt)))
+		return;
+	p = (void *)madt + sizeof(struct acpi_table_madt);
+	end = (void *)madt + madt->length;
+	for (; p + sizeof(*sub) <= end && io->n < BATON_MAX_IOAPICS; p += sub->length) {
+		sub = p;
+		if (sub->length < sizeof(*sub) || p + sub->length > end)
+			break;
+		if (sub->type != ACPI_MADT_TYPE_IO_APIC ||
+		    sub->length < sizeof(struct acpi_madt_io_apic))
+			continue;
+		io->base[io->n] = ioremap(((struct acpi_madt_io_apic *)p)->address, PAGE_SIZE);
+		if (io->base[io->n])
+			io->n++;
+	}
+	acpi_put_table(madt);
+}
+
+static u32 baton_ioapic_read(void __iomem *base, u32 reg)
+{
+	writel(reg, base + IOAPIC_REGSEL);
+	return readl(base + IOAPIC_WINDOW);
+}
+
+static void baton_ioapic_write(void __iomem *base, u32 reg, u32 val)
+{
+	writel(reg, base + IOAPIC_REGSEL);
+	writel(val, base + IOAPIC_WINDOW);
+}
+
+/*
+ * Every pin A still routes is masked: after CPU 0 leaves, nothing of A may interrupt it under
+ * B.  A's own IOAPIC code is idle (one CPU, interrupts off); B programs no pin meanwhile (it
+ * waits for this request).
+ */
+static unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io)
+{
+	unsigned int i, pin, pins, masked = 0;
+	u32 rte;
+
+	for (i = 0; i < io->n; i++) {
+		pins = ((baton_ioapic_read(io->base[i], IOAPIC_REG_VERSION) >> 16) & 0xff) + 1;
+		for (pin = 0; pin < pins; pin++) {
+			rte = baton_ioapic_read(io->base[i], IOAPIC_REG_RTE_LOW(pin));
+			if (rte & IOAPIC_RTE_MASKED)
+				continue;
+			baton_ioapic_write(io->base[i], IOAPIC_REG_RTE_LOW(pin),
+					   rte | IOAPIC_RTE_MASKED);
+			masked++;
+		}
+	}
+	return masked;
+}
+
+static void __noreturn baton_jump_to_limbo(u64 pml4, u64 entry, u32 slot)
+{
+	/*
+	 * The kernel half is the same on both sides of the CR3 write: the call stays mapped.
+	 * A call, not a jmp, for objtool's sake: limbo_enter64 never returns.
+	 */
+	asm volatile("mov %0, %%cr3\n\t"
+		     ANNOTATE_RETPOLINE_SAFE
+		     "call *%1"
+		     : : "r"(pml4), "r"(entry), "D"(slot) : "memory");
+	unreachable();
+}
+
+int baton_hand_over(void)
+{
+	struct baton_ledger *l = baton_ledger();
+	struct baton_image_header hdr;
+	struct baton_ioapics io = {};
+	struct baton_cpu_slot *slot;
+	u64 *image_pml4, *pml4;
+	unsigned int i, idx, masked;
+	void *image;
+	u64 entry;
+	u32 apic_id;
+	pgd_t *pgd;
+
+	if (num_online_cpus() != 1 || !cpu_online(0))
+		return -EBUSY;	/* A's other CPUs go first, one by one */
+	if (pgtable_l5_enabled())
+		return -EOPNOTSUPP;	/* the transition tables are 4-level */
+	if (READ_ONCE(l->b_doorbell_apic) == BATON_NO_DOORBELL)
+		return -ENOTCONN;
+	idx = READ_ONCE(l->ncpus);
+	if (idx >= BATON_MAX_CPUS)
+		return -ENOSPC;
+	if (acpi_disabled)
+		return -ENODEV;	/* the IOAPICs are found in the MADT */
+
+	image = memremap(l->partition_base, PAGE_SIZE, MEMREMAP_WB);
+	if (!image)
+		return -ENOMEM;
+	memcpy(&hdr, image + BATON_IMAGE_HEADER_OFFSET, sizeof(hdr));
+	memunmap(image);
+	if (hdr.magic != BATON_IMAGE_MAGIC || hdr.version != BATON_ABI_VERSION ||
+	    hdr.limbo_enter64 >= hdr.image_size || hdr.page_table >= hdr.image_size)
+		return -ENOEXEC;
+	/* The image is read-only in A (kexec protects the crash region): only read it. */
+	image = memremap(l->partition_base, hdr.image_size, MEMREMAP_WB);
+	pml4 = memremap(BATON_TRANSITION_PML4, PAGE_SIZE, MEMREMAP_WB);
+	if (!image || !pml4) {
+		if (image)
+			memunmap(image);
+		if (pml4)
+			memunmap(pml4);
+		return -ENOMEM;
+	}
+
+	baton_map_ioapics(&io);
+	if (!io.n) {
+		memunmap(pml4);
+		memunmap(image);
+		return -ENODEV;
+	}
+
+	/* Transition tables: the trampoline's identity map below, A's kernel half above. */
+	image_pml4 = image + hdr.page_table;
+	pgd = __va(read_cr3_pa());
+	memset(pml4, 0, PAGE_SIZE);
+	pml4[0] = image_pml4[0];
+	for (i = PTRS_PER_PGD / 2; i < PTRS_PER_PGD; i++)
+		pml4[i] = pgd_val(pgd[i]);
+	entry = l->partition_base + hdr.limbo_enter64;
+	memunmap(pml4);
+	memunmap(image);
+
+	apic_id = per_cpu(x86_cpu_to_apicid, 0);
+	slot = &l->cpus[idx];
+	memset(slot, 0, sizeof(*slot));
+	slot->apic_id = apic_id;
+	slot->a_cpu = 1;
+	slot->state = BATON_CPU_SIPI_SENT;
+	/* B looks the CPU up among ncpus slots. */
+	smp_wmb();
+	WRITE_ONCE(l->ncpus, idx + 1);
+
+	pr_info("baton: handing over: CPU 0 (APIC %u) goes to B; A stops now\n", apic_id);
+	preempt_disable();
+	local_irq_disable();
+	baton_ledger_event(BATON_EV_RELEASE, BATON_RES_LAST_CPU, apic_id, 0);
+	masked = baton_mask_ioapic_pins(&io);
+	apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TMICT, 0);
+	/*
+	 * What was accepted before the masks lands now, in A's handlers.  A busy wait: with
+	 * preemption off and the timer stopped nothing could wake a sleeper.
+	 */
+	local_irq_enable();
+	udelay(BATON_DRAIN_US);
+	local_irq_disable();
+	WRITE_ONCE(l->a_pins_masked, masked);
+	baton_post_request(BATON_RES_LAST_CPU, apic_id, 0);
+	baton_jump_to_limbo(BATON_TRANSITION_PML4, entry, idx);
+}
