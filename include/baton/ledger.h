@@ -256,7 +256,7 @@ struct baton_ledger {
 	baton_u32 nmem;
 	struct baton_event events[BATON_MAX_EVENTS];
 	baton_u32 a_pins_masked;	/* IOAPIC pins A masked when it stopped */
-	baton_u32 pad2;
+	baton_u32 tsc_khz;		/* A's TSC rate: the timeline's clock (same TSC in B) */
 	struct baton_mem_slot mem[BATON_MAX_MEM];
 };
 

@@ -523,19 +523,53 @@ std::string mem_owner(const baton_mem_slot& m, bool guard)
     return m.state == BATON_MEM_B_ONLINE ? "B" : "moving";
 }
 
+// The ledger as a file (B's /sys/kernel/baton/ledger, or a saved copy): what `status` shows
+// when A's module is not there to ask, e.g. in B after the handover.
+Expected<baton_status> status_from_file(const std::string& path)
+{
+    auto bytes = read_file(path);
+    if (!bytes)
+        return Error(bytes.error);
+    baton_status st{};
+    if (bytes.value->size() < sizeof(st.ledger))
+        return Error(path + ": " + std::to_string(bytes.value->size()) +
+                     " bytes, not a ledger of ABI " + std::to_string(BATON_ABI_VERSION));
+    memcpy(&st.ledger, bytes.value->data(), sizeof(st.ledger));
+    if (st.ledger.magic != BATON_LEDGER_MAGIC || st.ledger.version != BATON_ABI_VERSION)
+        return Error(path + ": not a ledger of ABI " + std::to_string(BATON_ABI_VERSION));
+    st.tsc_khz = st.ledger.tsc_khz;
+    st.guard = st.ledger.state >= BATON_STATE_LAUNCHED && st.ledger.state != BATON_STATE_FAILED;
+    st.heartbeat_age_ms = -1;
+    st.since_launch_ms = -1;
+    return st;
+}
+
 int cmd_status(const Args& a)
 {
-    auto session = open_session();
-    if (!session)
-        return refuse(session.error, a.json);
-    const baton_status& s = session.value->status;
+    baton_status from_file{};
+    std::optional<Session> session_storage;
+    const bool file = a.opts.count("ledger") != 0;
+    if (file) {
+        auto st = status_from_file(opt(a, "ledger"));
+        if (!st)
+            return refuse(st.error, a.json);
+        from_file = *st.value;
+    } else {
+        auto session = open_session();
+        if (!session)
+            return refuse(session.error, a.json);
+        session_storage.emplace(std::move(*session.value));
+    }
+    const baton_status& s = file ? from_file : session_storage->status;
     const baton_ledger& l = s.ledger;
-    const uint32_t state = session.value->state;
+    const uint32_t state = file ? l.state : session_storage->state;
     const bool valid = state != BATON_STATE_EMPTY;
     // B is alive while its heartbeat moves; dead when it stopped, or never started in time.
     std::string health = "-";
-    if (state == BATON_STATE_B_RUNNING || state == BATON_STATE_B_BOOTING ||
-        state == BATON_STATE_LAUNCHED) {
+    if (file) {
+        health = "(from " + opt(a, "ledger") + ")";
+    } else if (state == BATON_STATE_B_RUNNING || state == BATON_STATE_B_BOOTING ||
+               state == BATON_STATE_LAUNCHED) {
         if (s.heartbeat_age_ms >= 0)
             health = s.heartbeat_age_ms < 1000 ? "alive" : "dead (heartbeat stopped)";
         else
@@ -908,10 +942,12 @@ const Command kCommands[] = {
      "baton launch [--timeout SECONDS] [--json]\n"
      "  Offlines B's CPUs in A, guards them, INIT-SIPIs the first into the trampoline and\n"
      "  waits for B's heartbeat.  If the trampoline refuses, B's CPUs return to A."},
-    {"status", cmd_status, 0, " ",
-     "baton status [--json]\n"
+    {"status", cmd_status, 0, " ledger ",
+     "baton status [--ledger FILE] [--json]\n"
      "  The ledger: loaded / launched / B running / failed (with the reason), B's\n"
-     "  heartbeat and its age, who owns each CPU and the partition."},
+     "  heartbeat and its age, who owns each CPU, memory range and the partition, and the\n"
+     "  timeline of the handover.  --ledger reads a ledger file instead of asking baton.ko:\n"
+     "  in B after the handover, /sys/kernel/baton/ledger."},
     {"release", cmd_release, 2, " timeout-ms ",
      "baton release cpu N | mem BASE+SIZE [--timeout-ms MS] [--json]\n"
      "  One step of the handover.  cpu: A offlines its CPU N and parks it in limbo, B adopts\n"

@@ -107,6 +107,7 @@ static long baton_load(struct baton_load_args __user *uarg)
 	l->boot_apic_id = args.apic_ids[0];
 	l->doorbell_apic = boot_cpu_physical_apicid;
 	l->b_doorbell_apic = BATON_NO_DOORBELL;
+	l->tsc_khz = tsc_khz;
 	for (i = 0; i < args.ncpus; i++)
 		l->cpus[i].apic_id = args.apic_ids[i];
 	/* Readers key off the state: publish the contents first. */

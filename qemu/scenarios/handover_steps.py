@@ -24,6 +24,8 @@ def launch_b(ctx, m):
     com1.run("baton plan && baton load", 120)
     out = com1.run("baton launch --timeout 120", 180)
     ctx.report.check("B is running", "B is running" in out, out.strip().splitlines()[-1])
+    secs = re.search(r"B is running \(heartbeat\) ([\d.]+) s", out)
+    ctx.report.metric("launch_to_b_running_s", float(secs.group(1)) if secs else None)
     com2.expect(r"login: ?$", 120, "B's login prompt")
     com2.login()
 

@@ -91,7 +91,11 @@ def run(ctx) -> None:
         time.sleep(3)
 
         ctx.step("baton plan && baton load")
-        r.metric("plan", com1.run("baton plan --json", 60).strip().splitlines()[-1])
+        plan = com1.run("baton plan --json", 60).strip().splitlines()[-1]
+        r.metric("plan", plan)
+        late_text = re.search(r"late=([0-9a-fx+,]+)", plan)
+        late = [(int(b, 16), int(b, 16) + int(n, 16)) for b, n in
+                re.findall(r"(0x[0-9a-f]+)\+(0x[0-9a-f]+)", late_text.group(1) if late_text else "")]
         com1.run("baton load", 120)
 
         ctx.step("baton launch")
@@ -110,9 +114,12 @@ def run(ctx) -> None:
         r.metric("b_nproc", nproc)
         r.check("B has its two CPUs online", nproc == 2, str(nproc))
         ram = parse_iomem_ram(com2.run("cat /proc/iomem"))
-        want = [(0x24000, 0x30000), (A_PARTITION_BASE + (2 << 20), A_PARTITION_BASE + A_PARTITION_SIZE)]
+        own = [(0x24000, 0x30000), (A_PARTITION_BASE + (2 << 20), A_PARTITION_BASE + A_PARTITION_SIZE)]
+        # A's late RAM is RAM in B's map too, reserved by B until A stops.
+        want = sorted(own + late)
         r.metric("b_system_ram", [f"{a:#x}-{b - 1:#x}" for a, b in ram])
-        r.check("B's System RAM is the plan's", ram == want, str([(hex(a), hex(b)) for a, b in ram]))
+        r.check("B's System RAM is the plan's (its own and A's late RAM)", ram == want,
+                str([(hex(a), hex(b)) for a, b in ram]))
         memtotal = int(re.search(r"MemTotal:\s+(\d+)", com2.run("cat /proc/meminfo")).group(1))
         r.metric("b_memtotal_kib", memtotal)
         pci = com2.run("ls /sys/bus/pci/devices | wc -l").strip()
@@ -128,8 +135,11 @@ def run(ctx) -> None:
         b_dmesg = com2.run("dmesg")  # once: ~30 KB over the serial line
         mem = re.search(r"Memory: (\d+)K/(\d+)K available", b_dmesg)
         r.metric("b_ram_pages_kib", int(mem.group(2)) if mem else None)
-        r.check("B's page allocator covers exactly the plan's RAM",
-                mem is not None and int(mem.group(2)) == sum(b - a for a, b in want) // 1024)
+        r.check("B's memory map covers exactly the plan's RAM",
+                mem is not None and int(mem.group(2)) == sum(b - a for a, b in want) // 1024,
+                mem.group(0) if mem else "no Memory: line")
+        r.check("B leaves A's late RAM alone: MemTotal is at most its own RAM",
+                memtotal <= sum(b - a for a, b in own) // 1024, str(memtotal))
         r.check("B adopted its second CPU from limbo through the mailbox (no INIT)",
                 "baton: adopted APIC 3 from limbo through its mailbox" in b_dmesg)
         b_bad = bad_lines(b_dmesg)
