@@ -67,6 +67,21 @@ void check_in(baton_cpu_slot& s)
     cpu::barrier();
 }
 
+// The ledger's timeline (ledger.h: reserve an entry, fill it, the TSC last).
+void stamp(baton_ledger& l, uint32_t kind, uint32_t resource, uint64_t arg)
+{
+    const uint32_t i = __atomic_fetch_add(&l.nevents, 1, __ATOMIC_RELAXED);
+    if (i >= BATON_MAX_EVENTS)
+        return;
+    baton_event& e = l.events[i];
+    e.kind = kind;
+    e.resource = resource;
+    e.arg = arg;
+    e.size = 0;
+    cpu::barrier();
+    e.tsc = cpu::rdtsc();
+}
+
 // Checks the CPU in (if it has a slot) and waits.  Limbo's IDT goes first: the adopter rings
 // with NMIs as soon as it sees the CPU in limbo.
 [[noreturn]] void park(baton_cpu_slot* slot)
@@ -102,8 +117,11 @@ extern "C" [[noreturn]] void limbo_enter_main(uint32_t slot_index)
     baton_ledger& l = ledger();
     baton_cpu_slot* mine = nullptr;
     if (slot_index < l.ncpus && slot_index < BATON_MAX_CPUS &&
-        l.cpus[slot_index].apic_id == initial_apic_id())
+        l.cpus[slot_index].apic_id == initial_apic_id()) {
         mine = &l.cpus[slot_index];
+        // A cannot stamp this one: it has stopped.  The timeline splits the critical path here.
+        stamp(l, BATON_EV_LIMBO, BATON_RES_LAST_CPU, mine->apic_id);
+    }
     park(mine);
 }
 

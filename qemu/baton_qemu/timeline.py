@@ -59,11 +59,15 @@ def figures(status: dict) -> dict:
             open_at[key] = e["ms"]
         elif e["event"] == "adopt" and key in open_at:
             out["moves"].append({"resource": key, "ms": round(e["ms"] - open_at.pop(key), 3)})
-    last_rel = [e["ms"] for e in ev if e["resource"] == "last-cpu" and e["event"] == "release"]
-    last_adopt = [e["ms"] for e in ev if e["resource"] == "last-cpu" and e["event"] == "adopt"]
-    if last_rel and last_adopt:
-        # A stops serving (interrupts off on its last CPU) until B owns that CPU.
-        out["critical_path_ms"] = round(last_adopt[0] - last_rel[0], 3)
+    last = {e["event"]: e["ms"] for e in ev if e["resource"] == "last-cpu"}
+    if "release" in last and "adopt" in last:
+        # A stops serving (interrupts off on its last CPU) until B owns that CPU; split where
+        # the CPU reached limbo: A's quiesce and jump, then B's adoption.
+        out["critical_path_ms"] = round(last["adopt"] - last["release"], 3)
+        if "limbo" in last:
+            out["critical_path_a_ms"] = round(last["limbo"] - last["release"], 3)
+            out["critical_path_b_ms"] = round(last["adopt"] - last["limbo"], 3)
+    last_adopt = [last["adopt"]] if "adopt" in last else []
     mem_adopts = [e for e in ev if e["resource"] == "mem" and e["event"] == "adopt"]
     late = [e for e in mem_adopts if last_adopt and e["ms"] >= last_adopt[0]]
     if late:

@@ -76,7 +76,8 @@ def run(ctx) -> None:
         svg.write_text(timeline.render_svg(st, "baton handover: owner of each CPU and memory range"))
         fig = timeline.figures(st)
         r.metric("timeline_svg", str(svg))
-        r.metric("critical_path_ms", fig.get("critical_path_ms"))
+        for k in ("critical_path_ms", "critical_path_a_ms", "critical_path_b_ms"):
+            r.metric(k, fig.get(k))
         r.metric("moves", fig["moves"])
         r.metric("late_memory", {k: fig.get(k) for k in ("late_memory_mib", "late_memory_ms")})
         mem_moves = [m["ms"] for m in fig["moves"] if m["resource"].startswith("mem")]

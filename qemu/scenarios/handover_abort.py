@@ -34,7 +34,8 @@ def run(ctx) -> None:
         time.sleep(1.0)
         refused(com1, "baton handover", "a handover is already running", r,
                 "a second handover while one runs")
-        out = com1.run("wait; cat /tmp/first.out", 60)
+        # run() uses a subshell, so `wait` would not see the job: wait for the process.
+        out = com1.run("while pidof baton > /dev/null; do sleep 0.2; done; cat /tmp/first.out", 60)
         r.check("the first handover stops at the resource B did not take, and says so",
                 "handover stopped at cpu 1" in out and "back in A" in out, out.strip()[-200:])
 
