@@ -212,3 +212,15 @@ TEST_CASE("plan: refusals name the fix")
         CHECK(refused(f, o) == "plan: pci=0:5.0: expected BB:DD.F (hex bus, device, function)");
     }
 }
+
+TEST_CASE("facts: the legacy UARTs A's 8250 driver found")
+{
+    const char* serial = "serinfo:1.0 driver revision:\n"
+                         "0: uart:16550A port:000003F8 irq:4 tx:3054 rx:119 RTS|DTR\n"
+                         "1: uart:16550A port:000002F8 irq:3 tx:0 rx:0\n"
+                         "2: uart:unknown port:000003E8 irq:4\n"
+                         "3: uart:unknown port:000002E8 irq:3\n";
+    CHECK(legacy_uarts(serial) == 0x3);
+    CHECK(legacy_uarts("") == 0);
+    CHECK(legacy_uarts("0: uart:16550A port:00001000 irq:9\n") == 0);
+}

@@ -57,9 +57,16 @@ struct baton_release_args {
 #define BATON_IOC_RELEASE	_IOW('B', 5, struct baton_release_args)
 
 /*
- * The last step: A stops and its CPU 0 goes to B.  Returns only if A cannot stop yet
- * (another CPU still online in A: EBUSY; B not listening: ENOTCONN).
+ * The last step: A gives up its legacy UARTs (unregistered: their interrupts freed), stops,
+ * and its CPU 0 goes to B, which takes the UARTs' pins.  Returns only if A cannot stop yet
+ * (another CPU still online in A: EBUSY; B not listening: ENOTCONN; a UART A does not
+ * drive: ENXIO).
  */
-#define BATON_IOC_HAND_OVER	_IO('B', 6)
+struct baton_hand_over_args {
+	baton_u32 uarts;		/* bit n: legacy UART n (0x3f8 0x2f8 0x3e8 0x2e8) to B */
+	baton_u32 flags;		/* none defined yet, must be 0 */
+};
+
+#define BATON_IOC_HAND_OVER	_IOW('B', 6, struct baton_hand_over_args)
 
 #endif /* BATON_IOCTL_H */

@@ -168,7 +168,10 @@ enum baton_resource {
 	BATON_RES_NONE = 0,
 	BATON_RES_CPU = 1,		/* arg: APIC ID; the CPU waits in limbo */
 	BATON_RES_MEM = 2,		/* arg, size: memory blocks A hot-removed */
-	BATON_RES_LAST_CPU = 3,		/* arg: APIC ID of A's last CPU; A has stopped */
+	BATON_RES_LAST_CPU = 3,		/* arg: APIC ID of A's last CPU (A has stopped),
+					 * size: its legacy UARTs, bit n: UART n
+					 */
+	BATON_RES_UART = 4,		/* timeline only: arg: I/O port, size: B's IRQ */
 };
 
 enum baton_request_state {
@@ -185,6 +188,7 @@ static inline const char *baton_resource_name(baton_u32 resource)
 	case BATON_RES_CPU: return "cpu";
 	case BATON_RES_MEM: return "mem";
 	case BATON_RES_LAST_CPU: return "last-cpu";
+	case BATON_RES_UART: return "uart";
 	}
 	return "unknown";
 }
@@ -390,6 +394,11 @@ struct baton_partition_record {
 	baton_u32 nhot;
 	struct baton_range late[BATON_MAX_LATE];
 	struct baton_range hot[BATON_MAX_LATE];
+	/* The IOAPIC B registers at boot without touching a pin (0 = none). */
+	baton_u32 ioapic_phys;
+	baton_u32 ioapic_id;
+	baton_u32 ioapic_gsi_base;
+	baton_u32 pad;
 };
 
 #ifdef __cplusplus
@@ -465,7 +474,7 @@ BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nother) ==
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nlate) ==
 		    88 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
-		    96 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI + 32 * BATON_MAX_LATE,
+		    112 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI + 32 * BATON_MAX_LATE,
 		    "record layout");
 
 #endif /* BATON_LEDGER_H */

@@ -115,4 +115,28 @@ bool cmdline_has(std::string_view cmdline, std::string_view param)
     return false;
 }
 
+uint32_t legacy_uarts(std::string_view text)
+{
+    static const unsigned kBase[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+    uint32_t mask = 0;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos)
+            nl = text.size();
+        const std::string line(text.substr(pos, nl - pos));
+        pos = nl + 1;
+        unsigned port = 0;
+        const size_t u = line.find("uart:"), p = line.find("port:");
+        if (u == std::string::npos || p == std::string::npos ||
+            line.compare(u, 12, "uart:unknown") == 0 ||
+            sscanf(line.c_str() + p, "port:%x", &port) != 1)
+            continue;
+        for (unsigned n = 0; n < 4; n++)
+            if (kBase[n] == port)
+                mask |= 1u << n;
+    }
+    return mask;
+}
+
 }  // namespace baton::cli

@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -869,10 +870,20 @@ int cmd_handover(const Args& a)
         step(name, "-> B", ms);
     }
 
+    // A's legacy UARTs (its console) go with its last step; B's own is not A's to give.
+    uint32_t uarts = 0;
+    if (auto serial = read_file("/proc/tty/driver/serial"))
+        uarts = legacy_uarts(*serial.value);
+    static constexpr uint16_t kUartBase[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+    for (unsigned n = 0; n < 4; n++)
+        if (plan.value().console_port == kUartBase[n])
+            uarts &= ~(1u << n);
     const double so_far =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     step("cpu 0", "A stops now, B adopts it", so_far);
-    const int err = ses.dev.hand_over();
+    // The step line must leave the UART before A gives the UART away.
+    tcdrain(STDOUT_FILENO);
+    const int err = ses.dev.hand_over(uarts);
     return refuse(std::string("A could not stop: ") + strerror(err) +
                       (err == EBUSY ? " (a CPU came back online in A)" : ""), a.json);
 }
@@ -957,9 +968,9 @@ const Command kCommands[] = {
     {"handover", cmd_handover, 0, " timeout-ms ",
      "baton handover [--timeout-ms MS] [--json]\n"
      "  The whole handover, one resource at a time, each adopted by B before the next: A's\n"
-     "  CPUs other than 0, its movable memory blocks, then A stops: CPU 0 masks A's IOAPIC\n"
-     "  pins and walks into limbo, B adopts it.  One line per step; A does not return from\n"
-     "  the last one."},
+     "  CPUs other than 0, its movable memory blocks, then A stops: it gives up its UARTs\n"
+     "  (COM1 becomes B's, with its interrupt), CPU 0 masks A's IOAPIC pins and walks into\n"
+     "  limbo, B adopts it.  One line per step; A does not return from the last one."},
     {"abort", cmd_abort, 0, " ",
      "baton abort [--json]\n"
      "  Stops B (INIT to its CPUs), returns every CPU and memory block to A (online again),\n"

@@ -223,9 +223,11 @@ int Device::release(const baton_release_args& a) const
     return ::ioctl(fd_.get(), BATON_IOC_RELEASE, &a) == 0 ? 0 : errno;
 }
 
-int Device::hand_over() const
+int Device::hand_over(uint32_t uarts) const
 {
-    return ::ioctl(fd_.get(), BATON_IOC_HAND_OVER) == 0 ? 0 : errno;
+    baton_hand_over_args a{};
+    a.uarts = uarts;
+    return ::ioctl(fd_.get(), BATON_IOC_HAND_OVER, &a) == 0 ? 0 : errno;
 }
 
 Expected<baton_status> Device::status() const

@@ -90,7 +90,7 @@ public:
     // 0, or the module's errno: the caller knows what each means for the resource.
     int release(const baton_release_args& a) const;
     // Returns only if A cannot stop yet: the module's errno.
-    int hand_over() const;
+    int hand_over(uint32_t uarts) const;
 
 private:
     explicit Device(Fd fd) : fd_(std::move(fd)) {}

@@ -43,7 +43,8 @@ void baton_post_request(u32 resource, u64 arg, u64 size);
 int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms);
 
 /* baton_handover.c: A's last CPU goes to B; returns only if A cannot stop yet. */
-int baton_hand_over(void);
+struct baton_hand_over_args;
+int baton_hand_over(struct baton_hand_over_args __user *uarg);
 
 /* baton_release_cpu.c, baton_release_mem.c: the handover, one resource at a time. */
 int baton_release_cpu(unsigned int cpu, unsigned int timeout_ms);

@@ -12,6 +12,10 @@
  */
 #include <linux/acpi.h>
 #include <linux/cpu.h>
+#include <linux/irq.h>
+#include <linux/serial_8250.h>
+#include <linux/uaccess.h>
+#include <baton/ioctl.h>
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -96,6 +100,48 @@ static unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io)
 	return masked;
 }
 
+static const u16 pcuart_base[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+
+/* Exported by 8250_core.c; its declaration is in the driver's private 8250.h. */
+struct uart_8250_port *serial8250_get_port(int line);
+
+/* The 8250 line that drives a legacy UART in A, or -1. */
+static int baton_uart_line(unsigned int n)
+{
+	struct uart_8250_port *up;
+	int line;
+
+	for (line = 0; line < 4; line++) {
+		up = serial8250_get_port(line);
+		if (up && up->port.iobase == pcuart_base[n] && up->port.type != PORT_UNKNOWN)
+			return line;
+	}
+	return -1;
+}
+
+/*
+ * A's UARTs go to B: unregistering hangs up every open (A's console included), frees the
+ * interrupt and so masks its pin; NOREQUEST keeps A from requesting it again.
+ */
+static void baton_release_uarts(u32 uarts)
+{
+	unsigned int n;
+	int line, irq;
+
+	for (n = 0; n < ARRAY_SIZE(pcuart_base); n++) {
+		if (!(uarts & BIT(n)))
+			continue;
+		line = baton_uart_line(n);
+		if (line < 0)
+			continue;
+		irq = serial8250_get_port(line)->port.irq;
+		serial8250_unregister_port(line);
+		if (irq > 0)
+			irq_modify_status(irq, 0, IRQ_NOREQUEST);
+		baton_ledger_event(BATON_EV_RELEASE, BATON_RES_UART, pcuart_base[n], irq);
+	}
+}
+
 static void __noreturn baton_jump_to_limbo(u64 pml4, u64 entry, u32 slot)
 {
 	/*
@@ -109,9 +155,10 @@ static void __noreturn baton_jump_to_limbo(u64 pml4, u64 entry, u32 slot)
 	unreachable();
 }
 
-int baton_hand_over(void)
+int baton_hand_over(struct baton_hand_over_args __user *uarg)
 {
 	struct baton_ledger *l = baton_ledger();
+	struct baton_hand_over_args args;
 	struct baton_image_header hdr;
 	struct baton_ioapics io = {};
 	struct baton_cpu_slot *slot;
@@ -122,6 +169,13 @@ int baton_hand_over(void)
 	u32 apic_id;
 	pgd_t *pgd;
 
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || args.uarts >> ARRAY_SIZE(pcuart_base))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(pcuart_base); i++)
+		if ((args.uarts & BIT(i)) && baton_uart_line(i) < 0)
+			return -ENXIO;
 	if (num_online_cpus() != 1 || !cpu_online(0))
 		return -EBUSY;	/* A's other CPUs go first, one by one */
 	if (pgtable_l5_enabled())
@@ -182,6 +236,8 @@ int baton_hand_over(void)
 	WRITE_ONCE(l->ncpus, idx + 1);
 
 	pr_info("baton: handing over: CPU 0 (APIC %u) goes to B; A stops now\n", apic_id);
+	/* Last thing that sleeps: it hangs up A's console. */
+	baton_release_uarts(args.uarts);
 	preempt_disable();
 	local_irq_disable();
 	baton_ledger_event(BATON_EV_RELEASE, BATON_RES_LAST_CPU, apic_id, 0);
@@ -196,6 +252,6 @@ int baton_hand_over(void)
 	udelay(BATON_DRAIN_US);
 	local_irq_disable();
 	WRITE_ONCE(l->a_pins_masked, masked);
-	baton_post_request(BATON_RES_LAST_CPU, apic_id, 0);
+	baton_post_request(BATON_RES_LAST_CPU, apic_id, args.uarts);
 	baton_jump_to_limbo(BATON_TRANSITION_PML4, entry, idx);
 }

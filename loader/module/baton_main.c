@@ -264,7 +264,7 @@ static long baton_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = baton_release(uarg);
 		break;
 	case BATON_IOC_HAND_OVER:
-		ret = baton_state() == BATON_STATE_B_RUNNING ? baton_hand_over() : -ENOTCONN;
+		ret = baton_state() == BATON_STATE_B_RUNNING ? baton_hand_over(uarg) : -ENOTCONN;
 		break;
 	default:
 		ret = -ENOTTY;

@@ -27,6 +27,8 @@ class Span:
 def resource_key(ev: dict) -> str:
     if ev["resource"] in ("cpu", "last-cpu"):
         return f"cpu APIC {ev['arg']}"
+    if ev["resource"] == "uart":
+        return f"uart {ev['arg']:#x} (pin)"
     return f"mem {ev['arg']:#x}+{ev['size'] >> 20}M"
 
 
@@ -60,13 +62,17 @@ def figures(status: dict) -> dict:
         elif e["event"] == "adopt" and key in open_at:
             out["moves"].append({"resource": key, "ms": round(e["ms"] - open_at.pop(key), 3)})
     last = {e["event"]: e["ms"] for e in ev if e["resource"] == "last-cpu"}
+    uart = [e for e in ev if e["resource"] == "uart"]
     if "release" in last and "adopt" in last:
-        # A stops serving (interrupts off on its last CPU) until B owns that CPU; split where
-        # the CPU reached limbo: A's quiesce and jump, then B's adoption.
-        out["critical_path_ms"] = round(last["adopt"] - last["release"], 3)
+        # The last step: A stops serving (it gives up its UARTs, then interrupts go off on its
+        # last CPU) until B owns that CPU and every pin; split where the CPU reached limbo:
+        # A's part, then B's adoption.
+        start = min([last["release"]] + [e["ms"] for e in uart if e["event"] == "release"])
+        end = max([last["adopt"]] + [e["ms"] for e in uart if e["event"] == "adopt"])
+        out["critical_path_ms"] = round(end - start, 3)
         if "limbo" in last:
-            out["critical_path_a_ms"] = round(last["limbo"] - last["release"], 3)
-            out["critical_path_b_ms"] = round(last["adopt"] - last["limbo"], 3)
+            out["critical_path_a_ms"] = round(last["limbo"] - start, 3)
+            out["critical_path_b_ms"] = round(end - last["limbo"], 3)
     last_adopt = [last["adopt"]] if "adopt" in last else []
     mem_adopts = [e for e in ev if e["resource"] == "mem" and e["event"] == "adopt"]
     late = [e for e in mem_adopts if last_adopt and e["ms"] >= last_adopt[0]]

@@ -90,10 +90,21 @@ def run(ctx) -> None:
         r.metric("b_dmesg_bad_lines", len(b_bad))
         r.check("B's dmesg is clean", not b_bad, "; ".join(b_bad[:3]))
 
+        ctx.step("COM1 is B's now: a login there, with interrupts")
+        com1.expect(r"kernel-b login: ?$", 60, "B's login prompt on COM1")
+        com1.login()
+        r.check("COM1 reaches B", com1.run("uname -r").strip().startswith("6.12"))
+        irq_line = [l for l in com1.run("cat /proc/interrupts").splitlines() if "ttyS0" in l]
+        irqs = sum(int(x) for x in irq_line[0].split()[1:] if x.isdigit()) if irq_line else 0
+        r.metric("b_com1_irqs", irqs)
+        r.check("B's ttyS0 (COM1) runs on its interrupt", irqs > 0,
+                irq_line[0].strip() if irq_line else "no ttyS0 in B's /proc/interrupts")
+        r.check("logins on both ports reach B", com2.run("uname -r").strip().startswith("6.12"))
+
         ctx.step("A has stopped for good")
         hb_before = heartbeat_stats(com1.text())
         com1.pos = len(com1.text())  # beats printed before A stopped do not count
-        r.check("A's heartbeat has stopped for good (no beat for 5 s)",
+        r.check("A's heartbeat has stopped for good (no beat for 5 s on COM1, now B's)",
                 com1.absent(r"HB \d+ \d+\r?\n", 5.0))
         r.metric("a_heartbeat_until_handover", hb_before)
 

@@ -13,6 +13,7 @@ constexpr size_t kSdtHeaderLen = 36;
 constexpr size_t kMadtFixedLen = kSdtHeaderLen + 8;
 constexpr uint8_t kMadtLapic = 0;
 constexpr uint8_t kMadtX2apic = 9;
+constexpr uint8_t kMadtIoapic = 1;
 constexpr size_t kMaxIds = 64;
 constexpr uint32_t kMadtCpuUsable = 0x3;  // Enabled | Online Capable (ACPI 6.3 5.2.12.2)
 
@@ -209,6 +210,13 @@ Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, s
         } else if (type == kMadtX2apic && len >= 16) {
             id = uint32_t(load_le(madt + off + 4, 4));
             flags = uint32_t(load_le(madt + off + 8, 4));
+        }
+        if (type == kMadtIoapic && len >= 12 && !res.has_ioapic) {
+            // The first IOAPIC: B registers it at boot and takes pins from it later.
+            res.has_ioapic = true;
+            res.ioapic_id = madt[off + 2];
+            res.ioapic_phys = uint32_t(load_le(madt + off + 4, 4));
+            res.ioapic_gsi_base = uint32_t(load_le(madt + off + 8, 4));
         }
         if (id != UINT32_MAX) {
             keep = listed(ids, n, id);

@@ -28,6 +28,11 @@ struct AcpiResult {
     // The enabled CPUs the MADT hides from B: the other kernel's, which B may adopt later.
     uint32_t other_apic_ids[64];
     uint32_t nother;
+    // The machine's (first) IOAPIC, as the MADT lists it.
+    bool has_ioapic;
+    uint32_t ioapic_id;
+    uint32_t ioapic_phys;
+    uint32_t ioapic_gsi_base;
 };
 
 // Builds B's root: new RSDP + RSDT/XSDT + filtered MADT in `out`.  Refuses a firmware
