@@ -28,10 +28,13 @@ uint8_t* PhysMemory::map(uint64_t phys, std::vector<uint8_t> bytes)
 
 const uint8_t* PhysMemory::find(uint64_t phys, size_t len) const
 {
-    for (const Region& r : regions_)
+    // The latest mapping of an address shadows earlier ones (a test may replace a table).
+    for (auto it = regions_.rbegin(); it != regions_.rend(); ++it) {
+        const Region& r = *it;
         if (phys >= r.phys && phys - r.phys <= r.bytes.size() &&
             len <= r.bytes.size() - (phys - r.phys))
             return r.bytes.data() + (phys - r.phys);
+    }
     return nullptr;
 }
 

@@ -52,7 +52,12 @@ struct Firmware {
         uint8_t* bios = mem.map_zero(0xe0000, 0x20000);
         auto facp_body = std::vector<uint8_t>(80, 0);
         store_le(facp_body.data() + 76 - 36, 4, 0x608);  // PM_TMR_BLK
+        store_le(facp_body.data() + 64 - 36, 4, 0x604);  // PM1a_CNT_BLK
+        store_le(facp_body.data() + 40 - 36, 4, 0x7ffe4000);  // DSDT
         auto facp = sdt("FACP", facp_body);
+        // Some AML, then Name(_S5, Package(4){5, 5, 0, 0}) with BytePrefix values.
+        mem.map(0x7ffe4000, sdt("DSDT", {0x10, 0x05, '_', 'S', 'B', '_', 0x08, '_', 'S', '5', '_',
+                                         0x12, 0x08, 0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00}));
         auto hpet = sdt("HPET", std::vector<uint8_t>(20, 0));
         mem.map(0x7ffe0000, facp);
         mem.map(madt_at, madt);
@@ -221,4 +226,25 @@ TEST_CASE("acpi: a disabled CPU is hidden from B and is not one B may adopt")
     CHECK(r.value().dropped_cpus == 2);
     REQUIRE(r.value().nother == 1);
     CHECK(r.value().other_apic_ids[0] == 0);
+}
+
+TEST_CASE("acpi: soft-off from the FADT and the DSDT's _S5 package")
+{
+    Firmware fw(sdt("APIC", madt_body({0, 1})));
+    auto off = find_power_off(PhysAddr(fw.rsdp));
+    REQUIRE(off.ok());
+    CHECK(off.value().pm1a_cnt == 0x604);
+    CHECK(off.value().s5_slp_typ == 5);
+
+    SECTION("QEMU's package: ZeroOp values")
+    {
+        fw.mem.map(0x7ffe4000, sdt("DSDT", {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00,
+                                            0x00, 0x00, 0x00}));
+        CHECK(find_power_off(PhysAddr(fw.rsdp)).value().s5_slp_typ == 0);
+    }
+    SECTION("no _S5: unknown")
+    {
+        fw.mem.map(0x7ffe4000, sdt("DSDT", {0x10, 0x05, '_', 'S', 'B', '_'}));
+        CHECK(find_power_off(PhysAddr(fw.rsdp)).value().s5_slp_typ == -1);
+    }
 }

@@ -398,7 +398,8 @@ struct baton_partition_record {
 	baton_u32 ioapic_phys;
 	baton_u32 ioapic_id;
 	baton_u32 ioapic_gsi_base;
-	baton_u32 pad;
+	baton_u16 pm1a_cnt;		/* soft-off once B owns the machine: PM1a_CNT port, */
+	baton_u16 s5_slp_typ;		/* and SLP_TYP for S5 (0xffff: unknown) */
 };
 
 #ifdef __cplusplus

@@ -8,6 +8,7 @@ its heartbeat stopped for good.
 """
 import json
 import re
+import subprocess
 import time
 
 from baton_qemu import timeline
@@ -115,3 +116,11 @@ def run(ctx) -> None:
         r.metric("b_memtest_mib", mib)
         r.check("B's memory test finds 0 errors", b_errors is not None and b_errors.group(1) == "0",
                 out.strip()[-200:])
+
+        ctx.step("B powers the VM off")
+        com2.send("poweroff -f\n")
+        try:
+            code = m.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            code = None
+        r.check("B powers the VM off (QEMU exits by itself, status 0)", code == 0, str(code))

@@ -144,6 +144,60 @@ Result<uint16_t> find_pm_timer_port(PhysAddr rsdp_at)
     return uint16_t(0);
 }
 
+namespace {
+
+// The first element of the DSDT's \_S5 package: SLP_TYPa for soft-off.  AML: NameOp "_S5_"
+// PackageOp PkgLength NumElements, then ZeroOp, OneOp or BytePrefix value.
+int s5_slp_typ(const uint8_t* dsdt, uint32_t len)
+{
+    for (uint32_t i = kSdtHeaderLen; i + 4 < len; i++) {
+        if (!sig_is(dsdt + i, "_S5_", 4))
+            continue;
+        uint32_t p = i + 4;
+        if (p >= len || dsdt[p] != 0x12)  // PackageOp
+            continue;
+        p++;
+        if (p >= len)
+            return -1;
+        p += 1 + (dsdt[p] >> 6);  // PkgLength: lead byte + 0-3 more
+        p++;                      // NumElements
+        if (p >= len)
+            return -1;
+        if (dsdt[p] == 0x00 || dsdt[p] == 0x01)  // ZeroOp, OneOp
+            return dsdt[p];
+        if (dsdt[p] == 0x0a && p + 1 < len)  // BytePrefix
+            return dsdt[p + 1] & 7;
+        return -1;
+    }
+    return -1;
+}
+
+}  // namespace
+
+Result<PowerOff> find_power_off(PhysAddr rsdp_at)
+{
+    RootTable root = BATON_TRY(read_root(rsdp_at));
+    const size_t n = (root.len - kSdtHeaderLen) / root.ptr_size;
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t at = load_le(root.table + kSdtHeaderLen + i * root.ptr_size, root.ptr_size);
+        uint32_t len = 0;
+        const uint8_t* fadt = read_sdt(PhysAddr(at), &len);
+        constexpr size_t kDsdt = 40, kPm1aCnt = 64, kXDsdt = 140;
+        if (!fadt || !sig_is(fadt, "FACP", 4) || len < kPm1aCnt + 4)
+            continue;
+        PowerOff off{uint16_t(load_le(fadt + kPm1aCnt, 4)), -1};
+        uint64_t dsdt_at = load_le(fadt + kDsdt, 4);
+        if (len >= kXDsdt + 8 && load_le(fadt + kXDsdt, 8))
+            dsdt_at = load_le(fadt + kXDsdt, 8);
+        uint32_t dlen = 0;
+        const uint8_t* dsdt = read_sdt(PhysAddr(dsdt_at), &dlen);
+        if (dsdt && sig_is(dsdt, "DSDT", 4))
+            off.s5_slp_typ = s5_slp_typ(dsdt, dlen);
+        return off;
+    }
+    return PowerOff{0, -1};
+}
+
 Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, size_t n,
                                         const AcpiOutput& out)
 {

@@ -44,6 +44,14 @@ Result<AcpiResult> build_partition_acpi(PhysAddr firmware_rsdp, const uint32_t* 
 // clock both kernels can read without disturbing the other.
 Result<uint16_t> find_pm_timer_port(PhysAddr firmware_rsdp);
 
+// How to power the machine off without an ACPI interpreter: write SLP_TYP (from the DSDT's
+// \_S5 package) and SLP_EN to PM1a_CNT (from the FADT).  port 0 / slp_typ -1: unknown.
+struct PowerOff {
+    uint16_t pm1a_cnt;
+    int s5_slp_typ;
+};
+Result<PowerOff> find_power_off(PhysAddr firmware_rsdp);
+
 uint8_t acpi_checksum(const uint8_t* p, size_t len);
 
 }  // namespace baton
