@@ -13,6 +13,7 @@ all: cmake
 help:
 	@echo "make demo   build everything, boot the VM, show the standalone boot of B"
 	@echo "make test   build everything, run host tests, build checks and QEMU scenarios"
+	@echo "make bench  baton's handover against kexec -e and a full reboot (not a test)"
 	@echo "make clean  remove build/ (keeps nothing)"
 
 deps:
@@ -32,6 +33,9 @@ test: cmake
 
 demo: cmake
 	@python3 qemu/demo.py
+
+bench: cmake
+	@python3 qemu/bench.py
 
 clean:
 	rm -rf $(BUILD)

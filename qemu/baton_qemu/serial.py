@@ -1,6 +1,7 @@
 """One UART of the machine: read from QEMU's log of it, type into its socket."""
 from __future__ import annotations
 
+import bisect
 import re
 import socket
 import threading
@@ -12,7 +13,7 @@ from pathlib import Path
 
 # A's health heartbeat shares the console; its lines are written whole but may land between
 # two writes of a command's output, even mid-line.
-HEARTBEAT = re.compile(r"HB \d+ \d+\r?\n")
+HEARTBEAT = re.compile(r"HB \d+ \d+( b)?\r?\n")
 
 
 def clean_output(raw: str) -> str:
@@ -85,6 +86,8 @@ class SerialPort(SerialLog):
         self.sock = self._connect()
         self.lock = threading.Lock()
         self.clients: list[socket.socket] = []
+        # (host monotonic time, bytes recorded so far) per chunk: when each byte arrived.
+        self.arrivals: list[tuple[float, int]] = []
         self.log = open(log_path, "wb")
         threading.Thread(target=self._record, daemon=True).start()
         self.attach_path = sock_path.with_name(sock_path.stem + ".attach.sock")
@@ -115,6 +118,8 @@ class SerialPort(SerialLog):
                     break
                 self.log.write(d)
                 self.log.flush()
+                total = (self.arrivals[-1][1] if self.arrivals else 0) + len(d)
+                self.arrivals.append((time.monotonic(), total))
                 with self.lock:
                     for c in list(self.clients):
                         try:
@@ -123,6 +128,21 @@ class SerialPort(SerialLog):
                             self.clients.remove(c)
         except (OSError, ValueError):
             pass
+
+    def arrival(self, offset: int) -> float | None:
+        """Host time at which the byte at `offset` of the recording arrived."""
+        i = bisect.bisect_right([n for _, n in self.arrivals], offset)
+        return self.arrivals[i][0] if i < len(self.arrivals) else None
+
+    def heartbeat_arrivals(self) -> list[tuple[str, int, float]]:
+        """(kernel "a" or "b", sequence, host arrival time) of every whole heartbeat line."""
+        raw = self.log_path.read_bytes()
+        out = []
+        for m in re.finditer(rb"HB (\d+) \d+( b)?\r?\n", raw):
+            t = self.arrival(m.end() - 1)
+            if t is not None:
+                out.append(("b" if m.group(2) else "a", int(m.group(1)), t))
+        return out
 
     def _accept(self) -> None:
         while True:

@@ -21,6 +21,16 @@ cp "$here/init-$role" "$root/init"
 chmod 755 "$root/init"
 cp "$here/common.sh" "$root/etc/baton-common.sh"
 cp "$here/start-health" "$root/usr/bin/start-health"
+# A also carries kexec-tools with its libraries: `make bench` times the classic kexec -e.
+if [ "$role" = a ]; then
+	kexec=/usr/sbin/kexec
+	[ -x "$kexec" ] || { echo "initramfs: $kexec missing (apt-get install kexec-tools)" >&2; exit 1; }
+	cp "$kexec" "$root/sbin/kexec"
+	for lib in $(ldd "$kexec" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
 for pair in "$@"; do
 	src=${pair%%:*}; dst=${pair#*:}
 	mkdir -p "$root/$(dirname "$dst")"

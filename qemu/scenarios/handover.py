@@ -92,7 +92,7 @@ def run(ctx) -> None:
         r.check("B's dmesg is clean", not b_bad, "; ".join(b_bad[:3]))
 
         ctx.step("COM1 is B's now: a login there, with interrupts")
-        com1.expect(r"kernel-b login: ?$", 60, "B's login prompt on COM1")
+        com1.expect(r"kernel-b login: ", 60, "B's login prompt on COM1")
         com1.login()
         r.check("COM1 reaches B", com1.run("uname -r").strip().startswith("6.12"))
         irq_line = [l for l in com1.run("cat /proc/interrupts").splitlines() if "ttyS0" in l]
@@ -105,8 +105,14 @@ def run(ctx) -> None:
         ctx.step("A has stopped for good")
         hb_before = heartbeat_stats(com1.text())
         com1.pos = len(com1.text())  # beats printed before A stopped do not count
-        r.check("A's heartbeat has stopped for good (no beat for 5 s on COM1, now B's)",
+        r.check("A's heartbeat has stopped for good (no beat of A's for 5 s on COM1, now B's)",
                 com1.absent(r"HB \d+ \d+\r?\n", 5.0))
+        beats = com1.heartbeat_arrivals()
+        b_beats = [b for b in beats if b[0] == "b"]
+        r.check("B's heartbeat took over on COM1", len(b_beats) >= 10, str(len(b_beats)))
+        a_last = max(t for k, _, t in beats if k == "a")
+        b_first = min(t for _, _, t in b_beats) if b_beats else None
+        r.metric("heartbeat_gap_host_ms", round((b_first - a_last) * 1000, 1) if b_first else None)
         r.metric("a_heartbeat_until_handover", hb_before)
 
         ctx.step("memory test over B's RAM")

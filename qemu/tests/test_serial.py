@@ -117,6 +117,7 @@ class OutputTest(unittest.TestCase):
         from baton_qemu.serial import clean_output
         raw = "00020000-0002ffff : ReHB 12 3456\r\nserved\r\nHB 13 3556\r\nlast\r\n"
         self.assertEqual(clean_output(raw), "00020000-0002ffff : Reserved\nlast\n")
+        self.assertEqual(clean_output("a\nHB 3 400 b\r\nb\n"), "a\nb\n")
 
 
 class RelayTest(unittest.TestCase):
@@ -145,6 +146,15 @@ class RelayTest(unittest.TestCase):
             port.send("nproc\n")
             self.assertEqual(guest.recv(100), b"nproc\n")
             self.assertEqual((d / "com1.log").read_bytes(), b"kernel-a login: HB 1 100\n")
+            # Host arrival times per heartbeat line, A's and B's (tagged) apart.
+            t0 = time.monotonic()
+            time.sleep(0.3)
+            guest.sendall(b"HB 0 5 b\n")
+            port.expect(r"HB 0 5 b\n", 2)
+            beats = port.heartbeat_arrivals()
+            self.assertEqual([(k, s) for k, s, _ in beats], [("a", 1), ("b", 0)])
+            self.assertLess(beats[0][2], t0)
+            self.assertGreaterEqual(beats[1][2], t0 + 0.3)
             port.close()
             person.close()
             guest.close()

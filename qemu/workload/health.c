@@ -2,7 +2,8 @@
 /*
  * health: the workload that proves a kernel is undisturbed while baton works beside it.
  *
- *   health heartbeat [INTERVAL_MS]   "HB <seq> <monotonic ms>" on stdout every interval
+ *   health heartbeat [INTERVAL_MS [TAG]]  "HB <seq> <monotonic ms>[ <tag>]" on stdout every
+ *                                    interval (B tags its beats: both kernels' reach COM1)
  *   health memtest MIB [PASSES]      fill MIB of memory with an address-derived pattern,
  *                                    verify and rewrite it PASSES times (0: forever);
  *                                    "MEMTEST pass=<n> errors=<e> mib=<m>" after each pass
@@ -26,14 +27,15 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int heartbeat(long interval_ms)
+static int heartbeat(long interval_ms, const char *tag)
 {
 	struct timespec next;
 	unsigned long seq = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
-		printf("HB %lu %llu\n", seq++, (unsigned long long)now_ms());
+		printf("HB %lu %llu%s%s\n", seq++, (unsigned long long)now_ms(), tag ? " " : "",
+		       tag ? tag : "");
 		fflush(stdout);
 		next.tv_nsec += interval_ms * 1000000L;
 		while (next.tv_nsec >= 1000000000L) {
@@ -93,9 +95,9 @@ static int memtest(long mib, long passes)
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "heartbeat"))
-		return heartbeat(argc > 2 ? atol(argv[2]) : 100);
+		return heartbeat(argc > 2 ? atol(argv[2]) : 100, argc > 3 ? argv[3] : NULL);
 	if (argc >= 3 && !strcmp(argv[1], "memtest"))
 		return memtest(atol(argv[2]), argc > 3 ? atol(argv[3]) : 1);
-	fprintf(stderr, "usage: health heartbeat [INTERVAL_MS] | health memtest MIB [PASSES]\n");
+	fprintf(stderr, "usage: health heartbeat [INTERVAL_MS [TAG]] | health memtest MIB [PASSES]\n");
 	return 2;
 }
