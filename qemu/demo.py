@@ -53,7 +53,9 @@ def main() -> int:
                      f"{m.get('handover_until_last_step_s', '?')} s; CPU moves "
                      f"{', '.join(f'{x:.0f}' for x in cpu_moves)} ms; memory "
                      f"{m.get('hot_memory_adoption_gib_s', '?')} GiB/s while A runs"),
-        ("critical", f"A stops serving -> B owns A's last CPU: {m.get('critical_path_ms', '?')} ms"),
+        ("critical", f"A stops serving -> B owns its last CPU and COM1's pin: "
+                     f"{m.get('critical_path_ms', '?')} ms (A {m.get('critical_path_a_ms', '?')} ms, "
+                     f"B {m.get('critical_path_b_ms', '?')} ms)"),
         ("kernel B", f"every vCPU, MemTotal {mem[0]} -> {mem[1]} KiB "
                      f"({m.get('b_memtotal_share_of_firmware_ram', 0):.1%} of the VM's RAM), "
                      f"memtest over {m.get('b_memtest_mib', '?')} MiB"),
