@@ -207,11 +207,12 @@ struct baton_request {
  * `baton status --json` and the timeline picture.  Writers reserve an entry by atomically
  * incrementing nevents, fill it, and write tsc last; readers skip entries whose tsc is 0.
  */
-enum baton_event_kind {
+enum baton_event_kind {	/* release, limbo, return: A (limbo also the trampoline); take, adopt: B */
 	BATON_EV_RELEASE = 1,		/* A let go of it */
 	BATON_EV_LIMBO = 2,		/* a released CPU checked into limbo */
 	BATON_EV_ADOPT = 3,		/* B owns it */
 	BATON_EV_RETURN = 4,		/* back in A (abort or a refused request) */
+	BATON_EV_TAKE = 5,		/* B took the request and starts adopting */
 };
 
 static inline const char *baton_event_name(baton_u32 kind)
@@ -221,6 +222,7 @@ static inline const char *baton_event_name(baton_u32 kind)
 	case BATON_EV_LIMBO: return "limbo";
 	case BATON_EV_ADOPT: return "adopt";
 	case BATON_EV_RETURN: return "return";
+	case BATON_EV_TAKE: return "take";
 	}
 	return "unknown";
 }

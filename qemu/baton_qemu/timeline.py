@@ -44,7 +44,10 @@ def spans(status: dict) -> dict[str, list[Span]]:
     for ev in events:
         key = resource_key(ev)
         row = rows.setdefault(key, [Span("A", 0.0, end)])
-        owner = {"release": "moving", "limbo": "limbo", "adopt": "B", "return": "A"}[ev["event"]]
+        owner = {"release": "moving", "limbo": "limbo", "take": "moving", "adopt": "B",
+                 "return": "A"}[ev["event"]]
+        if ev["event"] == "take" and row[-1].owner == "limbo":
+            continue  # B started on it; the CPU still waits in limbo
         row[-1].end = ev["ms"]
         row.append(Span(owner, ev["ms"], end))
     return rows
@@ -73,6 +76,10 @@ def figures(status: dict) -> dict:
         if "limbo" in last:
             out["critical_path_a_ms"] = round(last["limbo"] - start, 3)
             out["critical_path_b_ms"] = round(end - last["limbo"], 3)
+        # Where B's part goes: the doorbell until B took the request, then the adoption.
+        out["last_step_ms"] = {k: round(v - start, 3) for k, v in sorted(
+            list(last.items()) + [("uart_" + e["event"], e["ms"]) for e in uart],
+            key=lambda kv: kv[1])}
     last_adopt = [last["adopt"]] if "adopt" in last else []
     mem_adopts = [e for e in ev if e["resource"] == "mem" and e["event"] == "adopt"]
     late = [e for e in mem_adopts if last_adopt and e["ms"] >= last_adopt[0]]

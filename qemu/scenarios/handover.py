@@ -77,7 +77,7 @@ def run(ctx) -> None:
         svg.write_text(timeline.render_svg(st, "baton handover: owner of each CPU and memory range"))
         fig = timeline.figures(st)
         r.metric("timeline_svg", str(svg))
-        for k in ("critical_path_ms", "critical_path_a_ms", "critical_path_b_ms"):
+        for k in ("critical_path_ms", "critical_path_a_ms", "critical_path_b_ms", "last_step_ms"):
             r.metric(k, fig.get(k))
         r.metric("moves", fig["moves"])
         r.metric("late_memory", {k: fig.get(k) for k in ("late_memory_mib", "late_memory_ms")})

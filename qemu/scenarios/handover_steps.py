@@ -61,8 +61,9 @@ def release_cpu(ctx, com1, com2, cpu: int, b_cpus_before: int) -> None:
     online = com1.run("cat /sys/devices/system/cpu/online").strip()
     r.check(f"cpu{cpu} is offline in A", str(cpu) not in online.replace("0-", ""), online)
     kinds = [(e["event"], e["resource"]) for e in st["timeline"]]
-    r.check(f"timeline: release, limbo, adopt of cpu{cpu}",
-            kinds[-3:] == [("release", "cpu"), ("limbo", "cpu"), ("adopt", "cpu")], str(kinds))
+    r.check(f"timeline: release, limbo, take, adopt of cpu{cpu}",
+            kinds[-4:] == [("release", "cpu"), ("limbo", "cpu"), ("take", "cpu"), ("adopt", "cpu")],
+            str(kinds))
 
 
 def meminfo_kib(port, key: str = "MemTotal") -> int:
@@ -87,8 +88,8 @@ def release_mem(ctx, com1, com2, base: int, size: int) -> None:
     owned = [m for m in st["mem"] if int(m["base"], 16) == base and int(m["size"], 16) == size]
     r.check(f"status: {rng} is owned by B", owned and owned[0]["owner"] == "B", str(st["mem"]))
     kinds = [(e["event"], e["resource"]) for e in st["timeline"]]
-    r.check(f"timeline: release, adopt of {rng}",
-            kinds[-2:] == [("release", "mem"), ("adopt", "mem")], str(kinds[-2:]))
+    r.check(f"timeline: release, take, adopt of {rng}",
+            kinds[-3:] == [("release", "mem"), ("take", "mem"), ("adopt", "mem")], str(kinds[-3:]))
 
 
 def run(ctx) -> None:
