@@ -18,7 +18,6 @@ test: nothing here fails on a figure.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from baton_qemu import timeline  # noqa: E402
-from baton_qemu.context import A_CMDLINE, Context  # noqa: E402
+from baton_qemu.context import Context  # noqa: E402
 from baton_qemu.machine import MachineSpec  # noqa: E402
 from scenarios.handover_steps import launch_b  # noqa: E402
 from scenarios.launch import boot_a  # noqa: E402
@@ -47,8 +46,7 @@ def longest_silence(arrivals: list[float], since: float) -> float:
 
 
 def a_with_heartbeat(ctx, sub: str):
-    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
-    m = ctx.machine(spec, sub)
+    m = ctx.a_machine(sub)
     m.__enter__()
     boot_a(ctx, m)
     m.com1.run("start-health /dev/ttyS0 256")
@@ -58,8 +56,7 @@ def a_with_heartbeat(ctx, sub: str):
 
 def bench_baton(ctx) -> dict:
     ctx.step("baton: launch B, then `baton handover`")
-    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
-    with ctx.machine(spec, "baton") as m:
+    with ctx.a_machine("baton") as m:
         launch_b(ctx, m)
         time.sleep(2)
         t0 = time.monotonic()

@@ -78,6 +78,11 @@ class Context:
     def step(self, text: str) -> None:
         print(f"[{time.monotonic() - self.t0:7.1f}s] {self.name}: {text}", flush=True)
 
+    def a_machine(self, sub: str = "") -> Machine:
+        """The reference machine booting kernel A with its reservation parameters."""
+        return self.machine(MachineSpec(kernel=self.art.a_vmlinuz, initrd=str(self.art.a_initramfs),
+                                        append=A_CMDLINE), sub)
+
     def machine(self, spec: MachineSpec, sub: str = "") -> Machine:
         run_dir = self.run_dir / sub if sub else self.run_dir
         # BATON_QEMU_EXTRA: more QEMU arguments for a post-mortem, e.g. "-d cpu_reset -D f".

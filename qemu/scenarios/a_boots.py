@@ -5,15 +5,13 @@ Checks: baton.ko loads and reports its version and status; A's shell answers on 
 """
 import re
 
-from baton_qemu.context import A_CMDLINE, A_PARTITION_BASE, A_PARTITION_SIZE
-from baton_qemu.machine import MachineSpec
+from baton_qemu.context import A_PARTITION_BASE, A_PARTITION_SIZE
 from scenarios.launch import dmesg_bad
 
 
 def run(ctx) -> None:
     r = ctx.report
-    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
-    with ctx.machine(spec) as m:
+    with ctx.a_machine() as m:
         com1 = m.com1
         version = com1.expect(r"Linux version (6\.1\.\S+)", 60, "A's first message")
         r.metric("a_kernel", version.group(1))

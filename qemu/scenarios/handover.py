@@ -13,17 +13,13 @@ import time
 
 from baton_qemu import timeline
 
-from baton_qemu.serial import ScenarioError
 from scenarios.handover_steps import launch_b, meminfo_kib
 from scenarios.launch import bad_lines, heartbeat_stats
 
 
 def run(ctx) -> None:
     r = ctx.report
-    from baton_qemu.context import A_CMDLINE
-    from baton_qemu.machine import MachineSpec
-    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
-    with ctx.machine(spec) as m:
+    with ctx.a_machine() as m:
         com1, com2 = m.com1, m.com2
         launch_b(ctx, m)
         b_mem0 = meminfo_kib(com2)

@@ -8,19 +8,15 @@ interrupts).  The refusals: CPU 0 before the others, a resource B does not take 
 while one runs.
 """
 import json
-import re
 import time
 
-from baton_qemu.context import A_CMDLINE
-from baton_qemu.machine import MachineSpec
 from scenarios.handover_steps import launch_b, meminfo_kib, refused, status_json
 from scenarios.launch import check_a_health, com1_irqs
 
 
 def run(ctx) -> None:
     r = ctx.report
-    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
-    with ctx.machine(spec) as m:
+    with ctx.a_machine() as m:
         com1, com2 = m.com1, m.com2
         launch_b(ctx, m)
         irq0 = com1_irqs(com1)

@@ -10,8 +10,6 @@ refusals that must change nothing.
 import json
 import re
 
-from baton_qemu.context import A_CMDLINE
-from baton_qemu.machine import MachineSpec
 from scenarios.launch import bad_lines, boot_a, check_a_health
 
 
@@ -94,8 +92,7 @@ def release_mem(ctx, com1, com2, base: int, size: int) -> None:
 
 def run(ctx) -> None:
     r = ctx.report
-    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
-    with ctx.machine(spec) as m:
+    with ctx.a_machine() as m:
         com1, com2 = m.com1, m.com2
         launch_b(ctx, m)
         st = status_json(com1)

@@ -9,8 +9,7 @@ and lost sequence numbers, pattern errors, COM1 interrupts, dmesg).
 import re
 import time
 
-from baton_qemu.context import A_CMDLINE, A_PARTITION_BASE, A_PARTITION_SIZE
-from baton_qemu.machine import MachineSpec
+from baton_qemu.context import A_PARTITION_BASE, A_PARTITION_SIZE
 from baton_qemu.serial import ScenarioError
 from scenarios.standalone_boot import parse_iomem_ram
 
@@ -81,8 +80,7 @@ def check_a_health(ctx, com1) -> None:
 
 def run(ctx) -> None:
     r = ctx.report
-    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
-    with ctx.machine(spec) as m:
+    with ctx.a_machine() as m:
         com1, com2 = m.com1, m.com2
         ctx.step("boot A, log in on COM1, start the health workload")
         boot_a(ctx, m)

@@ -5,15 +5,12 @@ CPUs to A, and a second load + launch succeeds.
 """
 import time
 
-from baton_qemu.context import A_CMDLINE
-from baton_qemu.machine import MachineSpec
 from scenarios.launch import boot_a, check_a_health
 
 
 def run(ctx) -> None:
     r = ctx.report
-    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
-    with ctx.machine(spec) as m:
+    with ctx.a_machine() as m:
         com1, com2 = m.com1, m.com2
         boot_a(ctx, m)
         com1.run("start-health /dev/ttyS0 256")

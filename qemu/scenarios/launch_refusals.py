@@ -9,7 +9,6 @@ what to add.
 """
 import re
 
-from baton_qemu.context import A_CMDLINE
 from baton_qemu.machine import MachineSpec
 from scenarios.launch import boot_a, check_a_health
 
@@ -36,8 +35,7 @@ def unchanged(ctx, port, what: str, state: str = "empty") -> None:
 
 def run(ctx) -> None:
     r = ctx.report
-    spec = MachineSpec(kernel=ctx.art.a_vmlinuz, initrd=str(ctx.art.a_initramfs), append=A_CMDLINE)
-    with ctx.machine(spec, "reserved") as m:
+    with ctx.a_machine("reserved") as m:
         com1 = m.com1
         boot_a(ctx, m)
         com1.run("start-health /dev/ttyS0 256")
