@@ -48,6 +48,7 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg);
 
 /* baton_release_cpu.c, baton_release_mem.c: the handover, one resource at a time. */
 int baton_release_cpu(unsigned int cpu, unsigned int timeout_ms);
+struct baton_cpu_slot *baton_add_cpu_slot(u32 apic_id, unsigned int cpu, unsigned int *idx);
 void baton_return_cpus(void);
 int baton_release_mem(u64 base, u64 size, unsigned int timeout_ms);
 void baton_return_mems(void);

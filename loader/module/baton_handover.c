@@ -161,7 +161,6 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	struct baton_hand_over_args args;
 	struct baton_image_header hdr;
 	struct baton_ioapics io = {};
-	struct baton_cpu_slot *slot;
 	u64 *image_pml4, *pml4;
 	unsigned int i, idx, masked;
 	void *image;
@@ -226,14 +225,7 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	memunmap(image);
 
 	apic_id = per_cpu(x86_cpu_to_apicid, 0);
-	slot = &l->cpus[idx];
-	memset(slot, 0, sizeof(*slot));
-	slot->apic_id = apic_id;
-	slot->a_cpu = 1;
-	slot->state = BATON_CPU_SIPI_SENT;
-	/* B looks the CPU up among ncpus slots. */
-	smp_wmb();
-	WRITE_ONCE(l->ncpus, idx + 1);
+	baton_add_cpu_slot(apic_id, 0, &idx);
 
 	pr_info("baton: handing over: CPU 0 (APIC %u) goes to B; A stops now\n", apic_id);
 	/* Last thing that sleeps: it hangs up A's console. */

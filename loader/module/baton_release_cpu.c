@@ -13,6 +13,28 @@
 
 #define BATON_LIMBO_TIMEOUT_MS	1000	/* INIT-SIPI-SIPI to check-in: the SDM's order is ms */
 
+/*
+ * A ledger slot for a CPU A lets go of, appended for the trampoline (ap_main,
+ * limbo_enter_main) and B, which look CPUs up among ncpus slots.  The caller checked that a
+ * slot is free.
+ */
+struct baton_cpu_slot *baton_add_cpu_slot(u32 apic_id, unsigned int cpu, unsigned int *idx)
+{
+	struct baton_ledger *l = baton_ledger();
+	struct baton_cpu_slot *slot;
+
+	*idx = READ_ONCE(l->ncpus);
+	slot = &l->cpus[*idx];
+	memset(slot, 0, sizeof(*slot));
+	slot->apic_id = apic_id;
+	slot->a_cpu = cpu + 1;
+	slot->state = BATON_CPU_SIPI_SENT;
+	/* The slot is whole before anyone can see it. */
+	smp_wmb();
+	WRITE_ONCE(l->ncpus, *idx + 1);
+	return slot;
+}
+
 static int baton_wait_limbo(struct baton_cpu_slot *slot)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(BATON_LIMBO_TIMEOUT_MS);
@@ -74,14 +96,7 @@ int baton_release_cpu(unsigned int cpu, unsigned int timeout_ms)
 			return ret;
 		}
 	}
-	slot = &l->cpus[idx];
-	memset(slot, 0, sizeof(*slot));
-	slot->apic_id = apic_id;
-	slot->a_cpu = cpu + 1;
-	slot->state = BATON_CPU_SIPI_SENT;
-	/* The trampoline's ap_main looks the CPU up among ncpus slots. */
-	smp_wmb();
-	WRITE_ONCE(l->ncpus, idx + 1);
+	slot = baton_add_cpu_slot(apic_id, cpu, &idx);
 	baton_ledger_event(BATON_EV_RELEASE, BATON_RES_CPU, apic_id, 0);
 
 	ret = baton_park_cpu(l->partition_base, apic_id, idx);
