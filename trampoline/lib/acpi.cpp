@@ -127,21 +127,28 @@ Result<RootTable> read_root(PhysAddr rsdp_at)
     return r;
 }
 
+// The FADT ("FACP") among the root's entries, at least min_len bytes long; nullptr if none.
+const uint8_t* find_fadt(const RootTable& root, size_t min_len, uint32_t* len)
+{
+    const size_t n = (root.len - kSdtHeaderLen) / root.ptr_size;
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t at = load_le(root.table + kSdtHeaderLen + i * root.ptr_size, root.ptr_size);
+        const uint8_t* t = read_sdt(PhysAddr(at), len);
+        if (t && sig_is(t, "FACP", 4) && *len >= min_len)
+            return t;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 Result<uint16_t> find_pm_timer_port(PhysAddr rsdp_at)
 {
     RootTable root = BATON_TRY(read_root(rsdp_at));
-    const size_t n = (root.len - kSdtHeaderLen) / root.ptr_size;
-    for (size_t i = 0; i < n; i++) {
-        const uint64_t at = load_le(root.table + kSdtHeaderLen + i * root.ptr_size, root.ptr_size);
-        uint32_t len = 0;
-        const uint8_t* t = read_sdt(PhysAddr(at), &len);
-        constexpr size_t kPmTmrBlk = 76;
-        if (t && sig_is(t, "FACP", 4) && len >= kPmTmrBlk + 4)
-            return uint16_t(load_le(t + kPmTmrBlk, 4));
-    }
-    return uint16_t(0);
+    constexpr size_t kPmTmrBlk = 76;
+    uint32_t len = 0;
+    const uint8_t* fadt = find_fadt(root, kPmTmrBlk + 4, &len);
+    return fadt ? uint16_t(load_le(fadt + kPmTmrBlk, 4)) : uint16_t(0);
 }
 
 namespace {
@@ -177,25 +184,20 @@ int s5_slp_typ(const uint8_t* dsdt, uint32_t len)
 Result<PowerOff> find_power_off(PhysAddr rsdp_at)
 {
     RootTable root = BATON_TRY(read_root(rsdp_at));
-    const size_t n = (root.len - kSdtHeaderLen) / root.ptr_size;
-    for (size_t i = 0; i < n; i++) {
-        const uint64_t at = load_le(root.table + kSdtHeaderLen + i * root.ptr_size, root.ptr_size);
-        uint32_t len = 0;
-        const uint8_t* fadt = read_sdt(PhysAddr(at), &len);
-        constexpr size_t kDsdt = 40, kPm1aCnt = 64, kXDsdt = 140;
-        if (!fadt || !sig_is(fadt, "FACP", 4) || len < kPm1aCnt + 4)
-            continue;
-        PowerOff off{uint16_t(load_le(fadt + kPm1aCnt, 4)), -1};
-        uint64_t dsdt_at = load_le(fadt + kDsdt, 4);
-        if (len >= kXDsdt + 8 && load_le(fadt + kXDsdt, 8))
-            dsdt_at = load_le(fadt + kXDsdt, 8);
-        uint32_t dlen = 0;
-        const uint8_t* dsdt = read_sdt(PhysAddr(dsdt_at), &dlen);
-        if (dsdt && sig_is(dsdt, "DSDT", 4))
-            off.s5_slp_typ = s5_slp_typ(dsdt, dlen);
-        return off;
-    }
-    return PowerOff{0, -1};
+    constexpr size_t kDsdt = 40, kPm1aCnt = 64, kXDsdt = 140;
+    uint32_t len = 0;
+    const uint8_t* fadt = find_fadt(root, kPm1aCnt + 4, &len);
+    if (!fadt)
+        return PowerOff{0, -1};
+    PowerOff off{uint16_t(load_le(fadt + kPm1aCnt, 4)), -1};
+    uint64_t dsdt_at = load_le(fadt + kDsdt, 4);
+    if (len >= kXDsdt + 8 && load_le(fadt + kXDsdt, 8))
+        dsdt_at = load_le(fadt + kXDsdt, 8);
+    uint32_t dlen = 0;
+    const uint8_t* dsdt = read_sdt(PhysAddr(dsdt_at), &dlen);
+    if (dsdt && sig_is(dsdt, "DSDT", 4))
+        off.s5_slp_typ = s5_slp_typ(dsdt, dlen);
+    return off;
 }
 
 Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, size_t n,
