@@ -674,6 +674,22 @@ int cmd_status(const Args& a)
     return 0;
 }
 
+// --timeout-ms of release and handover: how long B has to take a request (default 5 s).
+std::optional<uint32_t> timeout_ms(const Args& a)
+{
+    const std::string v = opt(a, "timeout-ms", "5000");
+    char* end = nullptr;
+    const unsigned long t = strtoul(v.c_str(), &end, 10);
+    if (v.empty() || *end || t == 0 || t > 600000)
+        return std::nullopt;
+    return uint32_t(t);
+}
+
+std::string bad_timeout(const Args& a)
+{
+    return "--timeout-ms: '" + opt(a, "timeout-ms") + "' is not 1..600000";
+}
+
 // The handover's step command: one resource from A to B, acknowledged by B.
 int cmd_release(const Args& a)
 {
@@ -704,11 +720,10 @@ int cmd_release(const Args& a)
         return refuse("release: unknown resource '" + what +
                           "' (baton release cpu N | mem BASE+SIZE)", a.json);
     }
-    const std::string timeout = opt(a, "timeout-ms", "5000");
-    const unsigned long t = strtoul(timeout.c_str(), &end, 10);
-    if (timeout.empty() || *end || t == 0 || t > 600000)
-        return refuse("--timeout-ms: '" + timeout + "' is not 1..600000", a.json);
-    r.timeout_ms = uint32_t(t);
+    const auto t = timeout_ms(a);
+    if (!t)
+        return refuse(bad_timeout(a), a.json);
+    r.timeout_ms = *t;
 
     auto session = open_session();
     if (!session)
@@ -749,7 +764,7 @@ int cmd_release(const Args& a)
     case ENOTCONN:
         return refuse("release " + name + ": B has not opened its doorbell yet", a.json);
     case ETIMEDOUT:
-        return refuse("release " + name + ": B did not take it within " + timeout +
+        return refuse("release " + name + ": B did not take it within " + std::to_string(*t) +
                           " ms; it is back in A" + back, a.json);
     case EHOSTUNREACH:
         return refuse("release " + name + ": the CPU did not reach limbo; it is back in A",
@@ -782,11 +797,9 @@ const char* const kHandoverLock = "/run/baton/handover.lock";
 // `baton handover`: every resource, one at a time, then A stops.
 int cmd_handover(const Args& a)
 {
-    const std::string timeout = opt(a, "timeout-ms", "5000");
-    char* end = nullptr;
-    const unsigned long t = strtoul(timeout.c_str(), &end, 10);
-    if (timeout.empty() || *end || t == 0 || t > 600000)
-        return refuse("--timeout-ms: '" + timeout + "' is not 1..600000", a.json);
+    const auto t = timeout_ms(a);
+    if (!t)
+        return refuse(bad_timeout(a), a.json);
     auto session = open_session();
     if (!session)
         return refuse(session.error, a.json);
@@ -825,7 +838,7 @@ int cmd_handover(const Args& a)
         baton_release_args r{};
         r.resource = BATON_RES_CPU;
         r.arg = uint64_t(cpu);
-        r.timeout_ms = uint32_t(t);
+        r.timeout_ms = *t;
         auto [err, ms] = timed(r);
         if (err)
             return refuse("handover stopped at cpu " + std::to_string(cpu) + ": " + strerror(err) +
@@ -854,7 +867,7 @@ int cmd_handover(const Args& a)
         r.resource = BATON_RES_MEM;
         r.arg = b.base;
         r.size = b.size;
-        r.timeout_ms = uint32_t(t);
+        r.timeout_ms = *t;
         auto [err, ms] = timed(r);
         const std::string name = "mem " + hex(b.base) + "+" + std::to_string(b.size >> 20) + "M";
         if (err == EADDRINUSE) {
