@@ -112,8 +112,7 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     rec.npci = uint16_t(plan.npci);
     for (size_t i = 0; i < plan.npci; i++)
         rec.pci[i] = plan.pci[i];
-    rec.uart_mask = plan.console_port == 0x3f8 ? 1 : plan.console_port == 0x2f8 ? 2
-                  : plan.console_port == 0x3e8 ? 4 : 8;
+    rec.uart_mask = baton_uart_bit(plan.console_port);
     rec.ncpus = uint32_t(plan.ncpus);
     for (size_t i = 0; i < plan.ncpus; i++)
         rec.apic_ids[i] = plan.cpus[i];

@@ -62,6 +62,22 @@ typedef int64_t baton_s64;
 #define BATON_MAX_PCI		16u
 #define BATON_MAX_LATE		8u	/* late and hot memory ranges in the partition record */
 
+/* The legacy UARTs by index: bit n of a UART mask (uart_mask, a last-CPU request) is UART n. */
+#define BATON_UART_PORTS	{ 0x3f8, 0x2f8, 0x3e8, 0x2e8 }
+#define BATON_NR_UARTS		4u
+
+/* The mask bit of the legacy UART at I/O port `port`; 0 for any other port. */
+static inline baton_u32 baton_uart_bit(baton_u32 port)
+{
+	static const baton_u16 ports[BATON_NR_UARTS] = BATON_UART_PORTS;
+	baton_u32 n;
+
+	for (n = 0; n < BATON_NR_UARTS; n++)
+		if (ports[n] == port)
+			return 1u << n;
+	return 0;
+}
+
 /* The ledger: BATON_LEDGER_PHYS, BATON_LEDGER_SIZE bytes. */
 #define BATON_LEDGER_MAGIC	0x52454744454c4254ull	/* "TBLEDGER" little endian */
 
@@ -379,7 +395,7 @@ struct baton_partition_record {
 	baton_u64 resident_size;
 	baton_u32 tsc_khz;		/* 0 = unknown, calibrate */
 	baton_u32 apic_timer_khz;	/* 0 = unknown, calibrate */
-	baton_u32 uart_mask;		/* bit n: UART n (0x3f8 0x2f8 0x3e8 0x2e8) is B's */
+	baton_u32 uart_mask;		/* bit n: UART n (BATON_UART_PORTS) is B's */
 	baton_u32 ncpus;
 	baton_u32 apic_ids[BATON_MAX_CPUS];
 	baton_u16 pm_timer_port;	/* ACPI PM timer, read-only clock; 0 = none */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "machine_facts.h"
 
+#include "../../include/baton/ledger.h"
+
 #include <charconv>
 
 namespace baton::cli {
@@ -117,7 +119,6 @@ bool cmdline_has(std::string_view cmdline, std::string_view param)
 
 uint32_t legacy_uarts(std::string_view text)
 {
-    static const unsigned kBase[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
     uint32_t mask = 0;
     size_t pos = 0;
     while (pos < text.size()) {
@@ -132,9 +133,7 @@ uint32_t legacy_uarts(std::string_view text)
             line.compare(u, 12, "uart:unknown") == 0 ||
             sscanf(line.c_str() + p, "port:%x", &port) != 1)
             continue;
-        for (unsigned n = 0; n < 4; n++)
-            if (kBase[n] == port)
-                mask |= 1u << n;
+        mask |= baton_uart_bit(port);
     }
     return mask;
 }

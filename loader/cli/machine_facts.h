@@ -45,7 +45,7 @@ bool parse_memmap_entry(std::string_view start, std::string_view end, std::strin
                         E820Entry& out);
 // "processor : N" / "apicid : N" pairs of /proc/cpuinfo (online CPUs only list there).
 std::vector<CpuInfo> parse_cpuinfo(std::string_view text);
-// /proc/tty/driver/serial: the legacy UARTs (bit n: 0x3f8 0x2f8 0x3e8 0x2e8) that A's 8250
+// /proc/tty/driver/serial: the legacy UARTs (bit n: UART n of BATON_UART_PORTS) that A's 8250
 // driver found ("uart:" not "unknown").
 uint32_t legacy_uarts(std::string_view proc_serial);
 // Whether A's command line has `param` (exact `key=value` or a bare key).

@@ -887,10 +887,7 @@ int cmd_handover(const Args& a)
     uint32_t uarts = 0;
     if (auto serial = read_file("/proc/tty/driver/serial"))
         uarts = legacy_uarts(*serial.value);
-    static constexpr uint16_t kUartBase[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
-    for (unsigned n = 0; n < 4; n++)
-        if (plan.value().console_port == kUartBase[n])
-            uarts &= ~(1u << n);
+    uarts &= ~baton_uart_bit(plan.value().console_port);
     const double so_far =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     step("cpu 0", "A stops now, B adopts it", so_far);

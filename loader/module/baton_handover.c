@@ -100,7 +100,7 @@ static unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io)
 	return masked;
 }
 
-static const u16 pcuart_base[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+static const u16 pcuart_base[] = BATON_UART_PORTS;
 
 /* Exported by 8250_core.c; its declaration is in the driver's private 8250.h. */
 struct uart_8250_port *serial8250_get_port(int line);
