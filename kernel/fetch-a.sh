@@ -1,7 +1,8 @@
 #!/bin/bash
 # Resolve kernel A: Debian's unmodified linux-image-<abi>-amd64 matching the installed
-# linux-headers-amd64 (never a hard-coded ABI).  Extracts vmlinuz from the .deb.
-#   kernel/fetch-a.sh BUILD_DIR  ->  BUILD_DIR/kernel-a/{vmlinuz,abi,headers}
+# linux-headers-amd64 (never a hard-coded ABI).  Extracts vmlinuz and the modules A's
+# initramfs loads (its NICs: virtio-net; the bridge that shares one with B) from the .deb.
+#   kernel/fetch-a.sh BUILD_DIR  ->  BUILD_DIR/kernel-a/{vmlinuz,abi,headers,modules/}
 set -euo pipefail
 out=$(realpath -m "${1:?usage: fetch-a.sh BUILD_DIR}")/kernel-a
 mkdir -p "$out"
@@ -15,7 +16,13 @@ headers=/usr/src/linux-headers-$abi
 img_pkg=linux-image-$abi
 ver=$(apt-cache policy "$hdr_pkg" | awk '/Installed:/ {print $2}')
 
-if [ "$(cat "$out/abi" 2>/dev/null)" != "$abi $ver" ] || [ ! -f "$out/vmlinuz" ]; then
+# In load order: each needs only those before it.
+modules="drivers/virtio/virtio drivers/virtio/virtio_ring drivers/virtio/virtio_pci_legacy_dev
+	drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci net/core/failover
+	drivers/net/net_failover drivers/net/virtio_net net/llc/llc net/802/stp net/bridge/bridge"
+
+if [ "$(cat "$out/abi" 2>/dev/null)" != "$abi $ver" ] || [ ! -f "$out/vmlinuz" ] ||
+   [ ! -f "$out/modules/order" ]; then
 	echo "fetch-a: downloading $img_pkg ($ver)"
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
@@ -26,6 +33,12 @@ if [ "$(cat "$out/abi" 2>/dev/null)" != "$abi $ver" ] || [ ! -f "$out/vmlinuz" ]
 	deb=$(ls "$tmp"/*.deb)
 	dpkg-deb -x "$deb" "$tmp/x"
 	cp "$tmp"/x/boot/vmlinuz-* "$out/vmlinuz"
+	rm -rf "$out/modules"
+	mkdir -p "$out/modules"
+	for m in $modules; do
+		cp "$tmp/x/lib/modules/$abi/kernel/$m.ko" "$out/modules/"
+		basename "$m.ko" >> "$out/modules/order"
+	done
 	echo "$abi $ver" > "$out/abi"
 fi
 echo "$headers" > "$out/headers"

@@ -31,7 +31,7 @@ typedef int64_t baton_s64;
 #define BATON_PACKED __attribute__((__packed__))
 #endif
 
-#define BATON_ABI_VERSION 2u
+#define BATON_ABI_VERSION 3u
 
 /*
  * Fixed physical layout of the low window.  A reserves it with `memmap=64K$0x20000`; B's e820
@@ -123,6 +123,7 @@ enum baton_fail {
  */
 #define BATON_DOORBELL_B_RUNNING	(1u << 0)	/* to A: B's first heartbeat */
 #define BATON_DOORBELL_REQUEST		(1u << 0)	/* to B: a request is posted */
+#define BATON_DOORBELL_LINK		(1u << 1)	/* either way: the link has work (link.h) */
 #define BATON_NO_DOORBELL		0xffffffffu	/* b_doorbell_apic until B sets it */
 
 /* Where a CPU is, as far as the ledger knows. */
@@ -280,6 +281,72 @@ struct baton_ledger {
 	baton_u32 a_pins_masked;	/* IOAPIC pins A masked when it stopped */
 	baton_u32 tsc_khz;		/* A's TSC rate: the timeline's clock (same TSC in B) */
 	struct baton_mem_slot mem[BATON_MAX_MEM];
+	baton_u64 link_phys;		/* A's struct baton_link_area, 0 = no link */
+	baton_u32 link_size;
+	baton_u32 link_pad;
+};
+
+/*
+ * The inter-kernel link: two rings of fixed-size slots in memory A allocates (ledger.link_phys),
+ * one per direction.  Ring s is written by side s (0: A, 1: B) and read by the other side; a
+ * reader trusts nothing it reads there (include/baton/link_ring.h checks every index and
+ * message).  Doorbells: BATON_DOORBELL_LINK.
+ */
+#define BATON_LINK_MAGIC	0x31304b4e494c4254ull	/* "TBLINK01" */
+#define BATON_LINK_A		0u
+#define BATON_LINK_B		1u
+#define BATON_LINK_SLOTS	256u		/* per ring, a power of two */
+#define BATON_LINK_SLOT_SIZE	2048u
+#define BATON_LINK_RINGS_OFFSET	0x1000u		/* slots of ring 0, then of ring 1 */
+#define BATON_LINK_SIZE		(BATON_LINK_RINGS_OFFSET + 2 * BATON_LINK_SLOTS * BATON_LINK_SLOT_SIZE)
+
+/* One direction's indices: free running u32 counters, producer and consumer lines apart. */
+struct baton_link_ring {
+	baton_u32 head;			/* producer: messages published */
+	baton_u32 want_space;		/* producer: the ring was full, ring me when slots free */
+	baton_u8 pad0[56];
+	baton_u32 tail;			/* consumer: messages consumed */
+	baton_u32 armed;		/* consumer: idle, ring me on the next message */
+	baton_u8 pad1[56];
+};
+
+enum baton_link_msg_type {
+	BATON_MSG_NET = 1,		/* an Ethernet frame for the peer's baton0 */
+	BATON_MSG_HELLO = 2,		/* the sender's link is up: struct baton_link_hello */
+	BATON_MSG_BYE = 3,		/* the sender's link goes down; it reads no more */
+	BATON_MSG_PING = 4,		/* control: answer with PONG, same payload */
+	BATON_MSG_PONG = 5,
+	BATON_MSG_MAX = 5,
+};
+
+/* Every slot starts with this header; the payload follows. */
+struct baton_link_msg {
+	baton_u32 len;			/* payload bytes, <= BATON_LINK_PAYLOAD_MAX */
+	baton_u16 type;			/* enum baton_link_msg_type */
+	baton_u16 flags;		/* 0 */
+	baton_u32 seq;			/* the producer's message number (== head when posted) */
+	baton_u32 pad;
+};
+
+#define BATON_LINK_PAYLOAD_MAX	(BATON_LINK_SLOT_SIZE - 16u)
+
+struct baton_link_hello {
+	baton_u32 version;		/* BATON_ABI_VERSION */
+	baton_u32 mtu;
+	baton_u8 mac[6];
+	baton_u8 pad[2];
+};
+
+/* The link area's first page. */
+struct baton_link_area {
+	baton_u64 magic;
+	baton_u32 version;
+	baton_u32 size;			/* BATON_LINK_SIZE */
+	baton_u32 nslots;
+	baton_u32 slot_size;
+	baton_u32 up[2];		/* side s: 1 while its end of the link is up */
+	baton_u8 pad[32];
+	struct baton_link_ring ring[2];	/* ring[s]: side s produces */
 };
 
 /*
@@ -459,7 +526,17 @@ BATON_STATIC_ASSERT(offsetof(struct baton_ledger, mem) ==
 BATON_STATIC_ASSERT(sizeof(struct baton_request) == 32, "request layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_mem_slot) == 24, "memory slot layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_event) == 32, "event layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, link_phys) ==
+		    144 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS + 24 * BATON_MAX_MEM,
+		    "ledger layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_ledger) <= BATON_LEDGER_SIZE, "ledger fits its pages");
+BATON_STATIC_ASSERT(sizeof(struct baton_link_ring) == 128, "link ring layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_link_ring, tail) == 64, "link ring layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_link_msg) == 16, "link message layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_link_hello) == 16, "link hello layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_link_area, ring) == 64, "link area layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_link_area) <= BATON_LINK_RINGS_OFFSET, "link area layout");
+BATON_STATIC_ASSERT((BATON_LINK_SLOTS & (BATON_LINK_SLOTS - 1)) == 0, "ring slots power of two");
 
 BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, gdt_base) == 2, "sipi layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_sipi_params, pm32_offset) == 8, "sipi layout");

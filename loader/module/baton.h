@@ -39,6 +39,7 @@ void baton_doorbell_unregister(void);
 u64 baton_doorbells(void);
 
 /* baton_request.c: a request to B in the ledger, and B's answer. */
+void baton_ring_b(u32 bit);
 void baton_post_request(u32 resource, u64 arg, u64 size);
 int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms);
 
@@ -52,5 +53,9 @@ struct baton_cpu_slot *baton_add_cpu_slot(u32 apic_id, unsigned int cpu, unsigne
 void baton_return_cpus(void);
 int baton_release_mem(u64 base, u64 size, unsigned int timeout_ms);
 void baton_return_mems(void);
+
+/* baton_link_a.c: A's end of the inter-kernel link (link/baton_net.c). */
+int baton_link_a_start(void);
+void baton_link_a_stop(bool free_area);
 
 #endif

@@ -9,6 +9,7 @@
 #include <linux/irq_work.h>
 #include <asm/nmi.h>
 #include "baton.h"
+#include "baton_link.h"
 
 static atomic64_t rung;
 static atomic_t pending_bits;
@@ -19,6 +20,8 @@ static void baton_doorbell_work(struct irq_work *work)
 
 	if (bits & BATON_DOORBELL_B_RUNNING)
 		pr_info("baton: doorbell from B: B is running\n");
+	if (bits & BATON_DOORBELL_LINK)
+		baton_link_doorbell();
 }
 
 static DEFINE_IRQ_WORK(doorbell_work, baton_doorbell_work);

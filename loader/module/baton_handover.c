@@ -228,6 +228,8 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	baton_add_cpu_slot(apic_id, 0, &idx);
 
 	pr_info("baton: handing over: CPU 0 (APIC %u) goes to B; A stops now\n", apic_id);
+	/* B stops reading A's end of the link; the area becomes B's RAM with the rest. */
+	baton_link_a_stop(false);
 	/* Last thing that sleeps: it hangs up A's console. */
 	baton_release_uarts(args.uarts);
 	preempt_disable();

@@ -66,6 +66,7 @@ static long baton_load(struct baton_load_args __user *uarg)
 	struct baton_load_args args;
 	u64 crash_start, crash_end;
 	unsigned int i, j;
+	int ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
@@ -110,6 +111,11 @@ static long baton_load(struct baton_load_args __user *uarg)
 	l->tsc_khz = tsc_khz;
 	for (i = 0; i < args.ncpus; i++)
 		l->cpus[i].apic_id = args.apic_ids[i];
+	ret = baton_link_a_start();
+	if (ret) {
+		memset(l, 0, sizeof(*l));
+		return ret;
+	}
 	/* Readers key off the state: publish the contents first. */
 	wmb();
 	WRITE_ONCE(l->state, BATON_STATE_LOADED);
@@ -188,6 +194,8 @@ static long baton_abort(void)
 		baton_guard_remove();
 		module_put(THIS_MODULE);
 	}
+	/* B's CPUs are stopped: the link area is A's again. */
+	baton_link_a_stop(true);
 	launched_at = 0;
 	/* The first abort after a failure keeps the reason for `baton status`. */
 	if (state != BATON_STATE_FAILED || !had_guard)
@@ -363,6 +371,7 @@ err_unmap:
 static void __exit baton_exit(void)
 {
 	misc_deregister(&baton_dev);
+	baton_link_a_stop(true);
 	baton_doorbell_unregister();
 	kobject_put(baton_kobj);
 	baton_ledger_unmap();

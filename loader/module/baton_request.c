@@ -11,12 +11,16 @@
 
 #define BATON_TAKEN_GRACE_MS	10000	/* B took the request: it may still be bringing it up */
 
-static void baton_ring_b(u32 bit)
+/*
+ * Only the ringer that finds no bit pending sends the NMI: B's handler takes all bits at
+ * once, and a second NMI would find none and be reported as unknown.
+ */
+void baton_ring_b(u32 bit)
 {
 	struct baton_ledger *l = baton_ledger();
 
-	atomic_or(bit, (atomic_t *)&l->b_doorbell_pending);
-	baton_send_nmi(READ_ONCE(l->b_doorbell_apic));
+	if (!atomic_fetch_or(bit, (atomic_t *)&l->b_doorbell_pending))
+		baton_send_nmi(READ_ONCE(l->b_doorbell_apic));
 }
 
 /* Posts a request and rings B; the caller waits for the answer, or (A's last CPU) cannot. */

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The inter-kernel link: baton0, an Ethernet device whose wire is a pair of rings in memory
+ * both kernels map (include/baton/link_ring.h), with doorbell NMIs between them.  The same
+ * file is built into A's baton.ko (Linux 6.1) and B's baton_link.ko (6.12).
+ *
+ * Sending copies a frame into the next slot of this side's ring; receiving (NAPI) copies it
+ * out of the peer's ring into an skb.  The peer is not trusted: every message is checked
+ * before use, malformed ones are dropped and counted, a full ring stops the queue, and a peer
+ * that stops reading costs the carrier after BATON_LINK_STALL, never a hang.
+ *
+ * Control messages share the rings: HELLO/BYE carry the link state (the carrier), PING/PONG
+ * measure the round trip without the IP stack (/sys/class/net/baton0/baton_link/ping).
+ */
+#include <linux/completion.h>
+#include <linux/etherdevice.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <baton/link_ring.h>
+#include "baton_link.h"
+
+#define BATON_LINK_STALL	HZ		/* a full ring this long: the peer stopped reading */
+#define BATON_LINK_PING_MS	1000		/* a PONG later than this: the peer does not answer */
+
+struct baton_link {
+	struct net_device *dev;
+	struct napi_struct napi;
+	struct baton_link_port port;
+	struct baton_link_end tx, rx;
+	struct timer_list stall_timer;	/* armed while the queue is stopped */
+	bool napi_enabled;		/* under RTNL */
+	bool dead;			/* under the tx lock: the area is no longer ours to touch */
+	bool deaf;			/* test: stop reading the peer's ring */
+	bool stalled;			/* a transmit timeout took the carrier */
+	/* Counters; each has one writer (the tx lock, NAPI or the doorbell). */
+	unsigned long malformed, oversized_rx, oversized_tx, bad_index, ring_full, tx_timeouts;
+	unsigned long rung, doorbells;
+	unsigned long hellos, byes;
+	/* PING/PONG round trips (ping_lock: one sysfs writer at a time). */
+	struct mutex ping_lock;
+	struct completion pong;
+	u32 ping_seq;
+	u64 rtt_last_ns, rtt_min_ns, rtt_max_ns, rtt_sum_ns, rtt_count;
+};
+
+struct baton_link_ping {
+	u64 sent_ns;
+	u32 seq;
+	u32 pad;
+};
+
+static struct baton_link __rcu *baton_link;
+
+static void baton_link_ring_peer(struct baton_link *lk)
+{
+	lk->rung++;
+	lk->port.ring_peer();
+}
+
+/* After a message went out, or could not: stop the queue while the ring is full. */
+static void baton_link_tx_flow(struct baton_link *lk)
+{
+	if (baton_link_reserve(&lk->tx))
+		return;
+	netif_stop_queue(lk->dev);
+	lk->ring_full++;
+	/* The peer freed a slot since: go on, its doorbell may have come before the stop. */
+	if (baton_link_wait_space(&lk->tx))
+		netif_wake_queue(lk->dev);
+	else if (!timer_pending(&lk->stall_timer))
+		mod_timer(&lk->stall_timer, jiffies + BATON_LINK_STALL);
+}
+
+/*
+ * The ring stayed full: the peer stopped reading.  Without carrier the stack drops what this
+ * side sends instead of queueing it; the peer's next doorbell (it read again) restores it.
+ * Not the netdev watchdog: a silent peer is an expected event here, not a driver bug.
+ */
+static void baton_link_stall(struct timer_list *t)
+{
+	struct baton_link *lk = from_timer(lk, t, stall_timer);
+
+	if (!netif_queue_stopped(lk->dev) || baton_link_reserve(&lk->tx) || lk->stalled)
+		return;
+	lk->tx_timeouts++;
+	lk->stalled = true;
+	netdev_warn(lk->dev, "the peer has not read its ring for %u ms: carrier off\n",
+		    jiffies_to_msecs(BATON_LINK_STALL));
+	netif_carrier_off(lk->dev);
+}
+
+/* A control message (or a test's raw one); callers hold no lock.  0 or a negative errno. */
+static int baton_link_send_raw(struct baton_link *lk, u16 type, const void *payload, u32 len,
+			       u32 claimed_len)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(lk->dev, 0);
+	struct baton_link_msg *m;
+	int ret = 0, ring = 0;
+
+	__netif_tx_lock_bh(txq);
+	if (lk->dead) {
+		ret = -ENOLINK;
+		goto out;
+	}
+	m = baton_link_reserve(&lk->tx);
+	if (!m) {
+		ret = -ENOBUFS;
+		goto out;
+	}
+	memcpy(m + 1, payload, min_t(u32, len, BATON_LINK_PAYLOAD_MAX));
+	ring = baton_link_publish(&lk->tx, type, claimed_len);
+	baton_link_tx_flow(lk);
+out:
+	__netif_tx_unlock_bh(txq);
+	if (ring)
+		baton_link_ring_peer(lk);
+	return ret;
+}
+
+static int baton_link_send_ctl(struct baton_link *lk, u16 type, const void *payload, u32 len)
+{
+	return baton_link_send_raw(lk, type, payload, len, len);
+}
+
+static void baton_link_hello(struct baton_link *lk, bool want_reply)
+{
+	struct baton_link_hello h = {
+		.version = BATON_ABI_VERSION,
+		.mtu = lk->dev->mtu,
+		.pad = { want_reply },
+	};
+
+	ether_addr_copy(h.mac, lk->dev->dev_addr);
+	baton_link_send_ctl(lk, BATON_MSG_HELLO, &h, sizeof(h));
+}
+
+static netdev_tx_t baton_link_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct baton_link *lk = netdev_priv(dev);
+	struct baton_link_msg *m;
+	int ring;
+
+	if (lk->dead || skb->len > BATON_LINK_PAYLOAD_MAX) {
+		if (!lk->dead)
+			lk->oversized_tx++;
+		dev->stats.tx_dropped++;
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	m = baton_link_reserve(&lk->tx);
+	if (!m) {
+		/* A control message took the last slot. */
+		baton_link_tx_flow(lk);
+		return NETDEV_TX_BUSY;
+	}
+	skb_copy_bits(skb, 0, m + 1, skb->len);
+	ring = baton_link_publish(&lk->tx, BATON_MSG_NET, skb->len);
+	dev->stats.tx_packets++;
+	dev->stats.tx_bytes += skb->len;
+	dev_consume_skb_any(skb);
+	baton_link_tx_flow(lk);
+	if (ring)
+		baton_link_ring_peer(lk);
+	return NETDEV_TX_OK;
+}
+
+static void baton_link_rx_net(struct baton_link *lk, const struct baton_link_rx *m)
+{
+	struct net_device *dev = lk->dev;
+	struct sk_buff *skb;
+
+	if (m->len < ETH_HLEN) {
+		lk->malformed++;
+		dev->stats.rx_length_errors++;
+		return;
+	}
+	skb = napi_alloc_skb(&lk->napi, m->len);
+	if (!skb) {
+		dev->stats.rx_dropped++;
+		return;
+	}
+	skb_put_data(skb, m->payload, m->len);
+	skb->protocol = eth_type_trans(skb, dev);
+	dev->stats.rx_packets++;
+	dev->stats.rx_bytes += m->len;
+	napi_gro_receive(&lk->napi, skb);
+}
+
+static void baton_link_rx_ctl(struct baton_link *lk, const struct baton_link_rx *m)
+{
+	struct baton_link_hello h;
+	struct baton_link_ping p;
+
+	switch (m->type) {
+	case BATON_MSG_HELLO:
+		if (m->len != sizeof(h))
+			goto malformed;
+		memcpy(&h, m->payload, sizeof(h));
+		lk->hellos++;
+		netif_carrier_on(lk->dev);
+		if (h.pad[0])
+			baton_link_hello(lk, false);
+		return;
+	case BATON_MSG_BYE:
+		lk->byes++;
+		netif_carrier_off(lk->dev);
+		return;
+	case BATON_MSG_PING:
+		if (m->len != sizeof(p))
+			goto malformed;
+		memcpy(&p, m->payload, sizeof(p));
+		baton_link_send_ctl(lk, BATON_MSG_PONG, &p, sizeof(p));
+		return;
+	case BATON_MSG_PONG:
+		if (m->len != sizeof(p))
+			goto malformed;
+		memcpy(&p, m->payload, sizeof(p));
+		if (p.seq != READ_ONCE(lk->ping_seq))
+			return;		/* a PONG that came after its ping timed out */
+		WRITE_ONCE(lk->rtt_last_ns, ktime_get_ns() - p.sent_ns);
+		complete(&lk->pong);
+		return;
+	}
+malformed:
+	lk->malformed++;
+	lk->dev->stats.rx_frame_errors++;
+}
+
+static int baton_link_poll(struct napi_struct *napi, int budget)
+{
+	struct baton_link *lk = container_of(napi, struct baton_link, napi);
+	struct baton_link_rx m;
+	int done = 0, ring = 0;
+
+	if (READ_ONCE(lk->deaf)) {
+		napi_complete_done(napi, 0);
+		return 0;
+	}
+	while (done < budget) {
+		switch (baton_link_peek(&lk->rx, &m)) {
+		case BATON_LINK_EMPTY:
+			goto empty;
+		case BATON_LINK_BAD_INDEX:
+			lk->bad_index++;
+			lk->dev->stats.rx_fifo_errors++;
+			ring |= baton_link_resync(&lk->rx);
+			done++;
+			continue;
+		case BATON_LINK_MALFORMED:
+			if (m.len > BATON_LINK_PAYLOAD_MAX)
+				lk->oversized_rx++;
+			else
+				lk->malformed++;
+			lk->dev->stats.rx_errors++;
+			break;
+		case BATON_LINK_OK:
+			if (m.type == BATON_MSG_NET)
+				baton_link_rx_net(lk, &m);
+			else
+				baton_link_rx_ctl(lk, &m);
+			break;
+		}
+		ring |= baton_link_consume(&lk->rx);
+		done++;
+	}
+empty:
+	if (ring)
+		baton_link_ring_peer(lk);
+	/* The peer's doorbell also means "slots are free again". */
+	if (netif_queue_stopped(lk->dev) && baton_link_reserve(&lk->tx)) {
+		if (lk->stalled) {
+			lk->stalled = false;
+			netif_carrier_on(lk->dev);
+		}
+		netif_wake_queue(lk->dev);
+	}
+	if (done < budget && napi_complete_done(napi, done) && baton_link_arm(&lk->rx))
+		napi_schedule(napi);
+	return done;
+}
+
+void baton_link_doorbell(void)
+{
+	struct baton_link *lk;
+
+	rcu_read_lock();
+	lk = rcu_dereference(baton_link);
+	if (lk) {
+		lk->doorbells++;
+		napi_schedule(&lk->napi);
+	}
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(baton_link_doorbell);
+
+static int baton_link_open(struct net_device *dev)
+{
+	struct baton_link *lk = netdev_priv(dev);
+
+	if (!lk->dead) {
+		napi_enable(&lk->napi);
+		lk->napi_enabled = true;
+		WRITE_ONCE(lk->port.area->up[lk->port.side], 1);
+		baton_link_hello(lk, true);
+		/* Whatever the peer sent while this end was down. */
+		napi_schedule(&lk->napi);
+	}
+	netif_start_queue(dev);
+	return 0;
+}
+
+static int baton_link_stop(struct net_device *dev)
+{
+	struct baton_link *lk = netdev_priv(dev);
+
+	netif_stop_queue(dev);
+	netif_carrier_off(dev);
+	if (!lk->dead) {
+		baton_link_send_ctl(lk, BATON_MSG_BYE, NULL, 0);
+		WRITE_ONCE(lk->port.area->up[lk->port.side], 0);
+	}
+	if (lk->napi_enabled) {
+		napi_disable(&lk->napi);
+		lk->napi_enabled = false;
+	}
+	del_timer_sync(&lk->stall_timer);
+	return 0;
+}
+
+static const struct net_device_ops baton_link_ops = {
+	.ndo_open		= baton_link_open,
+	.ndo_stop		= baton_link_stop,
+	.ndo_start_xmit		= baton_link_xmit,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+/* /sys/class/net/baton0/baton_link/: counters, the round trip, test hooks. */
+#define BATON_LINK_COUNTER(name)						\
+static ssize_t name##_show(struct device *d, struct device_attribute *attr, char *buf) \
+{										\
+	struct baton_link *lk = netdev_priv(to_net_dev(d));			\
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(lk->name));			\
+}										\
+static DEVICE_ATTR_RO(name)
+
+BATON_LINK_COUNTER(malformed);
+BATON_LINK_COUNTER(oversized_rx);
+BATON_LINK_COUNTER(oversized_tx);
+BATON_LINK_COUNTER(bad_index);
+BATON_LINK_COUNTER(ring_full);
+BATON_LINK_COUNTER(tx_timeouts);
+BATON_LINK_COUNTER(rung);
+BATON_LINK_COUNTER(doorbells);
+BATON_LINK_COUNTER(hellos);
+BATON_LINK_COUNTER(byes);
+
+static ssize_t peer_show(struct device *d, struct device_attribute *attr, char *buf)
+{
+	struct baton_link *lk = netdev_priv(to_net_dev(d));
+
+	if (lk->dead)
+		return sysfs_emit(buf, "gone\n");
+	if (lk->stalled)
+		return sysfs_emit(buf, "stalled\n");
+	return sysfs_emit(buf, "%s\n", netif_carrier_ok(lk->dev) ? "up" : "down");
+}
+static DEVICE_ATTR_RO(peer);
+
+/* Round trips of the last `echo N > ping`: count min avg max in ns. */
+static ssize_t ping_show(struct device *d, struct device_attribute *attr, char *buf)
+{
+	struct baton_link *lk = netdev_priv(to_net_dev(d));
+	u64 avg;
+
+	mutex_lock(&lk->ping_lock);
+	avg = lk->rtt_count ? div64_u64(lk->rtt_sum_ns, lk->rtt_count) : 0;
+	mutex_unlock(&lk->ping_lock);
+	return sysfs_emit(buf, "%llu %llu %llu %llu\n", lk->rtt_count, lk->rtt_min_ns, avg,
+			  lk->rtt_max_ns);
+}
+
+/* N control-message round trips, one after the other; -ETIMEDOUT if the peer does not answer. */
+static ssize_t ping_store(struct device *d, struct device_attribute *attr, const char *buf,
+			  size_t count)
+{
+	struct baton_link *lk = netdev_priv(to_net_dev(d));
+	struct baton_link_ping p = {};
+	unsigned int n, i;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &n);
+	if (ret)
+		return ret;
+	if (!n || n > 100000)
+		return -EINVAL;
+	mutex_lock(&lk->ping_lock);
+	lk->rtt_count = lk->rtt_sum_ns = lk->rtt_max_ns = 0;
+	lk->rtt_min_ns = U64_MAX;
+	for (i = 0; i < n; i++) {
+		reinit_completion(&lk->pong);
+		p.seq = ++lk->ping_seq;
+		p.sent_ns = ktime_get_ns();
+		ret = baton_link_send_ctl(lk, BATON_MSG_PING, &p, sizeof(p));
+		if (ret)
+			break;
+		if (!wait_for_completion_timeout(&lk->pong,
+						 msecs_to_jiffies(BATON_LINK_PING_MS))) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		lk->rtt_count++;
+		lk->rtt_sum_ns += lk->rtt_last_ns;
+		lk->rtt_min_ns = min(lk->rtt_min_ns, lk->rtt_last_ns);
+		lk->rtt_max_ns = max(lk->rtt_max_ns, lk->rtt_last_ns);
+	}
+	if (!lk->rtt_count)
+		lk->rtt_min_ns = 0;
+	mutex_unlock(&lk->ping_lock);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(ping);
+
+/*
+ * Test hooks for the link tests: "deaf"/"hear" stop and resume reading the peer's ring;
+ * "malformed", "oversized" and "bad-index" send the peer what a broken kernel would.
+ */
+static ssize_t test_store(struct device *d, struct device_attribute *attr, const char *buf,
+			  size_t count)
+{
+	struct baton_link *lk = netdev_priv(to_net_dev(d));
+	struct netdev_queue *txq = netdev_get_tx_queue(lk->dev, 0);
+	u8 junk[ETH_ZLEN] = {};
+	int ret = 0;
+
+	if (sysfs_streq(buf, "deaf")) {
+		WRITE_ONCE(lk->deaf, true);
+	} else if (sysfs_streq(buf, "hear")) {
+		WRITE_ONCE(lk->deaf, false);
+		napi_schedule(&lk->napi);
+	} else if (sysfs_streq(buf, "malformed")) {
+		ret = baton_link_send_raw(lk, BATON_MSG_MAX + 1, junk, sizeof(junk), sizeof(junk));
+	} else if (sysfs_streq(buf, "oversized")) {
+		ret = baton_link_send_raw(lk, BATON_MSG_NET, junk, sizeof(junk),
+					  BATON_LINK_SLOT_SIZE);
+	} else if (sysfs_streq(buf, "bad-index")) {
+		__netif_tx_lock_bh(txq);
+		if (!lk->dead)
+			WRITE_ONCE(lk->tx.ring->head, lk->tx.ring->head + 2 * BATON_LINK_SLOTS);
+		__netif_tx_unlock_bh(txq);
+		baton_link_ring_peer(lk);
+	} else {
+		return -EINVAL;
+	}
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_WO(test);
+
+static struct attribute *baton_link_attrs[] = {
+	&dev_attr_peer.attr,
+	&dev_attr_malformed.attr,
+	&dev_attr_oversized_rx.attr,
+	&dev_attr_oversized_tx.attr,
+	&dev_attr_bad_index.attr,
+	&dev_attr_ring_full.attr,
+	&dev_attr_tx_timeouts.attr,
+	&dev_attr_rung.attr,
+	&dev_attr_doorbells.attr,
+	&dev_attr_hellos.attr,
+	&dev_attr_byes.attr,
+	&dev_attr_ping.attr,
+	&dev_attr_test.attr,
+	NULL,
+};
+
+static const struct attribute_group baton_link_group = {
+	.name = "baton_link",
+	.attrs = baton_link_attrs,
+};
+
+int baton_link_up(const struct baton_link_port *port)
+{
+	static const u8 mac[ETH_ALEN] = { 0x02, 0xba, 0x70, 0x00, 0x00, 0x0a };
+	struct net_device *dev;
+	struct baton_link *lk;
+	u8 addr[ETH_ALEN];
+	int ret;
+
+	if (!baton_link_area_valid(port->area)) {
+		pr_err("baton: link area has magic %#llx, version %u: not a baton ABI %u link\n",
+		       port->area->magic, port->area->version, BATON_ABI_VERSION);
+		return -EPROTO;
+	}
+	dev = alloc_etherdev(sizeof(*lk));
+	if (!dev)
+		return -ENOMEM;
+	strscpy(dev->name, "baton%d", sizeof(dev->name));
+	lk = netdev_priv(dev);
+	lk->dev = dev;
+	lk->port = *port;
+	baton_link_ends(port->area, port->side, &lk->tx, &lk->rx);
+	mutex_init(&lk->ping_lock);
+	init_completion(&lk->pong);
+	ether_addr_copy(addr, mac);
+	addr[ETH_ALEN - 1] += port->side;	/* A ...:0a, B ...:0b */
+	eth_hw_addr_set(dev, addr);
+	dev->netdev_ops = &baton_link_ops;
+	timer_setup(&lk->stall_timer, baton_link_stall, 0);
+	dev->max_mtu = BATON_LINK_PAYLOAD_MAX - ETH_HLEN;
+	dev->sysfs_groups[0] = &baton_link_group;
+	netif_napi_add(dev, &lk->napi, baton_link_poll);
+	netif_carrier_off(dev);
+	ret = register_netdev(dev);
+	if (ret) {
+		netif_napi_del(&lk->napi);
+		free_netdev(dev);
+		return ret;
+	}
+	rcu_assign_pointer(baton_link, lk);
+	netdev_info(dev, "link to %s, %u slots of %u bytes each way\n",
+		    port->side == BATON_LINK_A ? "B" : "A", BATON_LINK_SLOTS, BATON_LINK_SLOT_SIZE);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(baton_link_up);
+
+void baton_link_peer_gone(void)
+{
+	struct baton_link *lk = rcu_dereference_protected(baton_link, true);
+	struct netdev_queue *txq;
+
+	if (!lk)
+		return;
+	txq = netdev_get_tx_queue(lk->dev, 0);
+	rtnl_lock();
+	__netif_tx_lock_bh(txq);
+	lk->dead = true;
+	__netif_tx_unlock_bh(txq);
+	if (lk->napi_enabled) {
+		napi_disable(&lk->napi);
+		lk->napi_enabled = false;
+	}
+	netif_carrier_off(lk->dev);
+	rtnl_unlock();
+	del_timer_sync(&lk->stall_timer);
+	netdev_info(lk->dev, "the peer is gone: link down for good\n");
+}
+EXPORT_SYMBOL_GPL(baton_link_peer_gone);
+
+void baton_link_down(void)
+{
+	struct baton_link *lk = rcu_dereference_protected(baton_link, true);
+
+	if (!lk)
+		return;
+	/* No doorbell reaches lk after this; ndo_stop says goodbye while the area is ours. */
+	RCU_INIT_POINTER(baton_link, NULL);
+	synchronize_rcu();
+	unregister_netdev(lk->dev);
+	netif_napi_del(&lk->napi);
+	free_netdev(lk->dev);
+}
+EXPORT_SYMBOL_GPL(baton_link_down);
