@@ -17,7 +17,7 @@ img_pkg=linux-image-$abi
 ver=$(apt-cache policy "$hdr_pkg" | awk '/Installed:/ {print $2}')
 
 # In load order: each needs only those before it.
-modules="drivers/virtio/virtio drivers/virtio/virtio_ring drivers/virtio/virtio_pci_legacy_dev
+modules="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
 	drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci net/core/failover
 	drivers/net/net_failover drivers/net/virtio_net net/llc/llc net/802/stp net/bridge/bridge"
 

@@ -50,7 +50,7 @@ struct baton_status {
 struct baton_release_args {
 	baton_u32 resource;		/* enum baton_resource */
 	baton_u32 timeout_ms;		/* for B to take the request; 0: the default, 5000 */
-	baton_u64 arg;			/* CPU: A's CPU number */
+	baton_u64 arg;			/* CPU: A's CPU number; MEM: base; PCI: seg << 16 | bus << 8 | devfn */
 	baton_u64 size;
 };
 

@@ -189,6 +189,9 @@ enum baton_resource {
 					 * size: its legacy UARTs, bit n: UART n
 					 */
 	BATON_RES_UART = 4,		/* timeline only: arg: I/O port, size: B's IRQ */
+	BATON_RES_PCI = 5,		/* arg: segment << 16 | bus << 8 | devfn; A unbound
+					 * its driver and cleared bus mastering
+					 */
 };
 
 enum baton_request_state {
@@ -206,6 +209,7 @@ static inline const char *baton_resource_name(baton_u32 resource)
 	case BATON_RES_MEM: return "mem";
 	case BATON_RES_LAST_CPU: return "last-cpu";
 	case BATON_RES_UART: return "uart";
+	case BATON_RES_PCI: return "pci";
 	}
 	return "unknown";
 }

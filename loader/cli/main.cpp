@@ -690,6 +690,22 @@ std::string bad_timeout(const Args& a)
     return "--timeout-ms: '" + opt(a, "timeout-ms") + "' is not 1..600000";
 }
 
+// A PCI function leaves A's driver first: unbound, and fenced (driver_override) so nothing in
+// A binds it again; then B adopts it.  If B does not, it goes back to A's driver.  0 or an errno.
+int release_pci(const Device& dev, const PciFunction& f, const baton_release_args& r,
+                std::string* back)
+{
+    if (auto e = pci_unbind_for_b(f)) {
+        *back = " (" + *e + ")";
+        return EBUSY;
+    }
+    const int err = dev.release(r);
+    if (err && err != EIO)
+        if (auto e = pci_give_back(f))
+            *back = " (but: " + *e + ")";
+    return err;
+}
+
 // The handover's step command: one resource from A to B, acknowledged by B.
 int cmd_release(const Args& a)
 {
@@ -716,9 +732,15 @@ int cmd_release(const Args& a)
         r.resource = BATON_RES_MEM;
         r.arg = base.value();
         r.size = size.value();
+    } else if (what == "pci") {
+        auto bdf = parse_bdf(Str(id.data(), id.size()));
+        if (!bdf.ok())
+            return refuse("release pci: '" + id + "' is not a PCI address BB:DD.F", a.json);
+        r.resource = BATON_RES_PCI;
+        r.arg = bdf.value();
     } else {
         return refuse("release: unknown resource '" + what +
-                          "' (baton release cpu N | mem BASE+SIZE)", a.json);
+                          "' (baton release cpu N | mem BASE+SIZE | pci BB:DD.F)", a.json);
     }
     const auto t = timeout_ms(a);
     if (!t)
@@ -733,10 +755,19 @@ int cmd_release(const Args& a)
         return refuse("B is " + state_name(ses.state) + ", not running: nothing to release to",
                       a.json);
     const std::string name = what + " " + id;
-    const auto t0 = std::chrono::steady_clock::now();
-    const int err = ses.dev.release(r);
-    // Memory that came back to A (B refused it, or did not take it) is added to A offline.
     std::string back;
+    std::optional<PciFunction> pci;
+    if (r.resource == BATON_RES_PCI) {
+        auto f = pci_function(uint32_t(r.arg));
+        if (!f)
+            return refuse("release " + name + ": " + f.error, a.json);
+        if ((f.value->pci_class >> 16) == 0x06)
+            return refuse("release " + name + ": a bridge stays with the machine", a.json);
+        pci = *f.value;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const int err = pci ? release_pci(ses.dev, *pci, r, &back) : ses.dev.release(r);
+    // Memory that came back to A (B refused it, or did not take it) is added to A offline.
     if (r.resource == BATON_RES_MEM && err && err != EIO)
         if (auto e = online_offline_memory())
             back = " (but: " + *e + ")";
@@ -758,7 +789,9 @@ int cmd_release(const Args& a)
                                                ? ": it is in B's partition or baton's low window"
                                                : ": it already belongs to B"), a.json);
     case ENODEV:
-        return refuse("release " + name + ": A has no such CPU", a.json);
+        return refuse("release " + name + (r.resource == BATON_RES_PCI
+                                               ? ": B's bus scan does not find it; it is back in A"
+                                               : ": A has no such CPU"), a.json);
     case ENOSPC:
         return refuse("release " + name + ": the ledger has no room for another one", a.json);
     case ENOTCONN:
@@ -829,6 +862,29 @@ int cmd_handover(const Args& a)
         return std::make_pair(err, std::chrono::duration<double, std::milli>(
                                        std::chrono::steady_clock::now() - s).count());
     };
+
+    // A's PCI functions with a driver (its NICs) first: the network moves to B while A still
+    // runs everything else, so B serves A's addresses through the rest.  Bridges stay.
+    auto fns = pci_functions();
+    if (!fns)
+        return refuse(fns.error, a.json);
+    for (const PciFunction& f : *fns.value) {
+        if (f.driver.empty() || (f.pci_class >> 16) == 0x06)
+            continue;
+        baton_release_args r{};
+        r.resource = BATON_RES_PCI;
+        r.arg = f.id;
+        r.timeout_ms = *t;
+        std::string back;
+        const auto s = std::chrono::steady_clock::now();
+        const int err = release_pci(ses.dev, f, r, &back);
+        const double ms = std::chrono::duration<double, std::milli>(
+                              std::chrono::steady_clock::now() - s).count();
+        if (err)
+            return refuse("handover stopped at pci " + f.name.substr(5) + ": " + strerror(err) +
+                              back + " (it is back in A; baton abort returns the rest)", a.json);
+        step("pci " + f.name.substr(5), "-> B (was " + f.driver + " in A)", ms);
+    }
 
     // A's CPUs other than 0, highest first.
     const long ncpu = sysconf(_SC_NPROCESSORS_CONF);
@@ -970,15 +1026,17 @@ const Command kCommands[] = {
      "  timeline of the handover.  --ledger reads a ledger file instead of asking baton.ko:\n"
      "  in B after the handover, /sys/kernel/baton/ledger."},
     {"release", cmd_release, 2, " timeout-ms ",
-     "baton release cpu N | mem BASE+SIZE [--timeout-ms MS] [--json]\n"
+     "baton release cpu N | mem BASE+SIZE | pci BB:DD.F [--timeout-ms MS] [--json]\n"
      "  One step of the handover.  cpu: A offlines its CPU N and parks it in limbo, B adopts\n"
      "  it through its ledger mailbox and brings it online.  mem: A offlines and hot-removes\n"
-     "  whole memory blocks, B hot-adds and onlines them.  If B does not take it within MS\n"
-     "  (default 5000), A takes it back.  CPU 0 leaves last, with the handover."},
+     "  whole memory blocks, B hot-adds and onlines them.  pci: A unbinds its driver (and\n"
+     "  fences the function with driver_override), clears bus mastering, B rescans and binds\n"
+     "  its own.  If B does not take it within MS (default 5000), A takes it back.  CPU 0\n"
+     "  leaves last, with the handover."},
     {"handover", cmd_handover, 0, " timeout-ms ",
      "baton handover [--timeout-ms MS] [--json]\n"
      "  The whole handover, one resource at a time, each adopted by B before the next: A's\n"
-     "  CPUs other than 0, its movable memory blocks, then A stops: it gives up its UARTs\n"
+     "  PCI functions with a driver (NICs; bridges stay), its CPUs other than 0, its movable memory blocks, then A stops: it gives up its UARTs\n"
      "  (COM1 becomes B's, with its interrupt), CPU 0 masks A's IOAPIC pins and walks into\n"
      "  limbo, B adopts it.  One line per step; A does not return from the last one."},
     {"abort", cmd_abort, 0, " ",

@@ -61,6 +61,74 @@ std::optional<std::string> write_file(const std::string& path, std::string_view 
     return std::nullopt;
 }
 
+namespace {
+
+std::string pci_name(uint32_t id)
+{
+    char b[24];
+    snprintf(b, sizeof(b), "0000:%02x:%02x.%x", (id >> 8) & 0xff, (id >> 3) & 0x1f, id & 7);
+    return b;
+}
+
+}  // namespace
+
+Expected<PciFunction> pci_function(uint32_t id)
+{
+    PciFunction f{id, pci_name(id), {}, 0};
+    const std::string dir = "/sys/bus/pci/devices/" + f.name;
+    auto cls = read_file(dir + "/class");
+    if (!cls)
+        return Error("A has no PCI function " + f.name.substr(5));
+    f.pci_class = uint32_t(strtoul(cls.value->c_str(), nullptr, 16));
+    std::error_code ec;
+    const auto driver = std::filesystem::read_symlink(dir + "/driver", ec);
+    if (!ec)
+        f.driver = driver.filename();
+    return f;
+}
+
+Expected<std::vector<PciFunction>> pci_functions()
+{
+    std::vector<PciFunction> out;
+    DIR* d = opendir("/sys/bus/pci/devices");
+    if (!d)
+        return Error(std::string("/sys/bus/pci/devices: ") + strerror(errno));
+    std::vector<uint32_t> ids;
+    while (dirent* e = readdir(d)) {
+        unsigned seg, bus, dev, fn;
+        if (sscanf(e->d_name, "%x:%x:%x.%x", &seg, &bus, &dev, &fn) == 4 && seg == 0)
+            ids.push_back(bus << 8 | dev << 3 | fn);
+    }
+    closedir(d);
+    std::sort(ids.begin(), ids.end());
+    for (uint32_t id : ids)
+        if (auto f = pci_function(id))
+            out.push_back(*f.value);
+    return out;
+}
+
+std::optional<std::string> pci_unbind_for_b(const PciFunction& f)
+{
+    const std::string dir = "/sys/bus/pci/devices/" + f.name;
+    if (auto e = write_file(dir + "/driver_override", "baton-b"))
+        return e;
+    if (!f.driver.empty())
+        if (auto e = write_file("/sys/bus/pci/drivers/" + f.driver + "/unbind", f.name)) {
+            write_file(dir + "/driver_override", "\n");
+            return e;
+        }
+    return std::nullopt;
+}
+
+std::optional<std::string> pci_give_back(const PciFunction& f)
+{
+    if (auto e = write_file("/sys/bus/pci/devices/" + f.name + "/driver_override", "\n"))
+        return e;
+    if (!f.driver.empty())
+        return write_file("/sys/bus/pci/drivers/" + f.driver + "/bind", f.name);
+    return std::nullopt;
+}
+
 Expected<MachineFacts> read_machine_facts()
 {
     MachineFacts f;

@@ -68,6 +68,21 @@ Expected<std::vector<MemoryBlock>> memory_blocks();
 // Onlines every offline block (movable if it can be): A's memory back after a return.
 std::optional<std::string> online_offline_memory();
 
+// A PCI function in A's sysfs (segment 0), e.g. 0000:00:04.0.
+struct PciFunction {
+    uint32_t id;          // bus << 8 | devfn, the ledger's and the plan's form
+    std::string name;     // 0000:BB:DD.F
+    std::string driver;   // A's driver bound to it, "" if none
+    uint32_t pci_class;   // class << 16 | subclass << 8 | prog-if
+};
+Expected<PciFunction> pci_function(uint32_t id);
+// Every PCI function A's sysfs lists, in address order.
+Expected<std::vector<PciFunction>> pci_functions();
+// Fences the function (driver_override: no driver of A binds it again) and unbinds A's
+// driver; pci_give_back undoes both.  nullopt on success.
+std::optional<std::string> pci_unbind_for_b(const PciFunction& f);
+std::optional<std::string> pci_give_back(const PciFunction& f);
+
 struct Segment {
     std::span<const uint8_t> buf;
     uint64_t mem;

@@ -53,6 +53,7 @@ struct baton_cpu_slot *baton_add_cpu_slot(u32 apic_id, unsigned int cpu, unsigne
 void baton_return_cpus(void);
 int baton_release_mem(u64 base, u64 size, unsigned int timeout_ms);
 void baton_return_mems(void);
+int baton_release_pci(u32 id, unsigned int timeout_ms);
 
 /* baton_link_a.c: A's end of the inter-kernel link (link/baton_net.c). */
 int baton_link_a_start(void);

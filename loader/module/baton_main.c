@@ -222,6 +222,10 @@ static long baton_release(struct baton_release_args __user *uarg)
 		return baton_release_cpu(args.arg, timeout_ms);
 	case BATON_RES_MEM:
 		return baton_release_mem(args.arg, args.size, timeout_ms);
+	case BATON_RES_PCI:
+		if (args.size || args.arg > 0xffffff)
+			return -EINVAL;
+		return baton_release_pci(args.arg, timeout_ms);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .machine import Machine, MachineSpec
+from .probe import free_udp_port
 from .report import Report
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,6 +64,24 @@ A_PARTITION_SIZE = 512 << 20
 A_PARTITION = f"{A_PARTITION_BASE:#x}+{A_PARTITION_SIZE >> 20}M"
 
 
+# The reference machine's two NICs (virtio-net, each on its own QEMU user network):
+# NIC-A at 00:04.0 is A's (10.0.2.0/24; A serves 10.0.2.15, B reaches the network through A's
+# bridge and the link as 10.0.2.16), NIC-B at 00:05.0 is B's from launch (10.0.3.15).  The
+# host reaches each UDP echo service through a forwarded port on 127.0.0.1.
+NIC_A_MAC, NIC_B_MAC = "52:54:00:ba:70:0a", "52:54:00:ba:70:0b"
+NIC_B_BDF = "00:05.0"
+
+
+def nic_args(ports: dict) -> tuple[str, ...]:
+    return ("-netdev", f"user,id=neta,ipv6=off,net=10.0.2.0/24,"
+                       f"hostfwd=udp:127.0.0.1:{ports['service']}-10.0.2.15:7,"
+                       f"hostfwd=udp:127.0.0.1:{ports['shared']}-10.0.2.16:7",
+            "-device", f"virtio-net-pci,netdev=neta,addr=04.0,mac={NIC_A_MAC}",
+            "-netdev", f"user,id=netb,ipv6=off,net=10.0.3.0/24,"
+                       f"hostfwd=udp:127.0.0.1:{ports['nic_b']}-10.0.3.15:7",
+            "-device", f"virtio-net-pci,netdev=netb,addr=05.0,mac={NIC_B_MAC}")
+
+
 class Context:
     def __init__(self, name: str, vcpus: int = 4, ram_mib: int = 2048, gdb: bool = False):
         build = Path(os.environ.get("BATON_BUILD", REPO / "build")).resolve()
@@ -78,10 +97,15 @@ class Context:
     def step(self, text: str) -> None:
         print(f"[{time.monotonic() - self.t0:7.1f}s] {self.name}: {text}", flush=True)
 
-    def a_machine(self, sub: str = "") -> Machine:
-        """The reference machine booting kernel A with its reservation parameters."""
-        return self.machine(MachineSpec(kernel=self.art.a_vmlinuz, initrd=str(self.art.a_initramfs),
-                                        append=A_CMDLINE), sub)
+    def a_machine(self, sub: str = "", nics: bool = False) -> Machine:
+        """The reference machine booting kernel A with its reservation parameters.  With nics,
+        its two NICs; machine.ports names the host ports of the echo services (nic_args)."""
+        ports = {k: free_udp_port() for k in ("service", "shared", "nic_b")} if nics else {}
+        m = self.machine(MachineSpec(kernel=self.art.a_vmlinuz, initrd=str(self.art.a_initramfs),
+                                     append=A_CMDLINE, extra=nic_args(ports) if nics else ()),
+                         sub)
+        m.ports = ports
+        return m
 
     def machine(self, spec: MachineSpec, sub: str = "") -> Machine:
         run_dir = self.run_dir / sub if sub else self.run_dir

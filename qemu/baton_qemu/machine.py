@@ -57,6 +57,7 @@ class Machine:
 
     def __init__(self, spec: MachineSpec, run_dir: Path, log=print):
         self.spec = spec
+        self.ports: dict = {}         # host ports of the guest services (Context.a_machine)
         self.run_dir = run_dir
         self.log = log
         self.proc: subprocess.Popen | None = None

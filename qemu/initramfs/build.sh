@@ -21,6 +21,12 @@ cp "$here/init-$role" "$root/init"
 chmod 755 "$root/init"
 cp "$here/common.sh" "$root/etc/baton-common.sh"
 cp "$here/start-health" "$root/usr/bin/start-health"
+cp "$here/net-$role" "$root/usr/bin/net-$role"
+# A's NIC and bridge drivers (kernel/fetch-a.sh), loaded by net-a in this order.
+if [ "$role" = a ] && [ -n "${BATON_A_MODULES:-}" ]; then
+	mkdir -p "$root/lib/modules/a"
+	cp "$BATON_A_MODULES"/*.ko "$BATON_A_MODULES/order" "$root/lib/modules/a/"
+fi
 # A also carries kexec-tools with its libraries: `make bench` times the classic kexec -e.
 if [ "$role" = a ]; then
 	kexec=/usr/sbin/kexec

@@ -13,13 +13,13 @@ import re
 from scenarios.launch import bad_lines, boot_a, check_a_health
 
 
-def launch_b(ctx, m):
+def launch_b(ctx, m, plan_args: str = ""):
     """A with its workload, B launched and logged in on COM2."""
     com1, com2 = m.com1, m.com2
     ctx.step("boot A, start its health workload, launch B")
     boot_a(ctx, m)
     com1.run("start-health /dev/ttyS0 256")
-    com1.run("baton plan && baton load", 120)
+    com1.run(f"baton plan {plan_args} && baton load", 120)
     out = com1.run("baton launch --timeout 120", 180)
     ctx.report.check("B is running", "B is running" in out, out.strip().splitlines()[-1])
     secs = re.search(r"B is running \(heartbeat\) ([\d.]+) s", out)

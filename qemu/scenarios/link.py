@@ -58,11 +58,10 @@ def run(ctx) -> None:
         com1, com2 = m.com1, m.com2
         launch_b(ctx, m)
 
-        ctx.step("bring up baton0 in A; B's init brought up its end")
+        ctx.step("both inits bring up their end of baton0")
         r.check("B's init brought the link up", "link up: baton0" in com2.text(),
                 "no 'link up' line on COM2")
-        com1.run(f"ip addr add {A_IP}/24 dev baton0 && ip link set baton0 up")
-        com1.run("sleep 1")
+        com1.run(f"for i in $(seq 50); do grep -q up {SYS}/peer && break; sleep 0.2; done")
         r.check("A: peer up", peer(com1) == "up", peer(com1))
         r.check("B: peer up", peer(com2) == "up", peer(com2))
 
