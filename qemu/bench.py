@@ -11,7 +11,10 @@ a client of the machine sees.  Also measured:
   time from the reboot to B's login;
 - baton: launch time (off the critical path); the critical path (A's last step: its UARTs and
   its last CPU, until B owns them), each resource's move, the memory adoption rate, from the
-  ledger's timeline.
+  ledger's timeline; the link (baton0): control-message and ICMP round trips, TCP throughput.
+- the **network blackout**: the machine has its two NICs; a host client probes the service
+  address (10.0.2.15 on NIC-A, UDP echo) at 1 kHz through every switch; the blackout is the
+  longest stretch of probes without an answer (A's before, B's after).
 Prints a table with ratios against classic kexec; writes build/reports/bench.json.  Not a
 test: nothing here fails on a figure.
 """
@@ -26,8 +29,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from baton_qemu import timeline  # noqa: E402
-from baton_qemu.context import Context  # noqa: E402
+from baton_qemu.context import NIC_B_BDF, Context, nic_args  # noqa: E402
 from baton_qemu.machine import MachineSpec  # noqa: E402
+from baton_qemu.probe import Prober  # noqa: E402
+from scenarios import link  # noqa: E402
 from scenarios.handover_steps import launch_b  # noqa: E402
 from scenarios.launch import boot_a  # noqa: E402
 
@@ -45,8 +50,13 @@ def longest_silence(arrivals: list[float], since: float) -> float:
     return max((b - a for a, b in zip(window, window[1:])), default=float("nan"))
 
 
+def blackout(prober: Prober) -> dict:
+    st = prober.stats()
+    return {k: st.get(k) for k in ("blackout_ms", "first_tag", "last_tag", "sent", "answered")}
+
+
 def a_with_heartbeat(ctx, sub: str):
-    m = ctx.a_machine(sub)
+    m = ctx.a_machine(sub, nics=True)
     m.__enter__()
     boot_a(ctx, m)
     m.com1.run("start-health /dev/ttyS0 256")
@@ -55,14 +65,23 @@ def a_with_heartbeat(ctx, sub: str):
 
 
 def bench_baton(ctx) -> dict:
-    ctx.step("baton: launch B, then `baton handover`")
-    with ctx.a_machine("baton") as m:
-        launch_b(ctx, m)
+    ctx.step("baton: launch B, the link, then `baton handover`")
+    with ctx.a_machine("baton", nics=True) as m:
+        launch_b(ctx, m, f"--pci {NIC_B_BDF}")
+        m.com1.run(f"for i in $(seq 50); do grep -q up {link.SYS}/peer && break; sleep 0.2; done")
+        ctx.step("the link: round trips and throughput")
+        link_fig = {"control_rtt_us": link.control_rtt(m.com1, 1000),
+                    "icmp_rtt_ms": link.ping(m.com1, link.B_IP, 100, "0.01")["rtt_ms"],
+                    "tcp_a_to_b_mib_s": link.tcp(ctx, m.com1, m.com2, link.B_IP, 64),
+                    "tcp_b_to_a_mib_s": link.tcp(ctx, m.com2, m.com1, link.A_IP, 64)}
         time.sleep(2)
-        t0 = time.monotonic()
-        m.com1.send("baton handover\n")
-        m.com1.expect(B_BEAT, 300, "B's heartbeat on COM1")
-        time.sleep(2)
+        ctx.step("baton handover, probing the service address")
+        with Prober(m.ports["service"], 1000, "service") as svc:
+            time.sleep(1)
+            t0 = time.monotonic()
+            m.com1.send("baton handover\n")
+            m.com1.expect(B_BEAT, 300, "B's heartbeat on COM1")
+            time.sleep(2)
         st = json.loads(m.com2.run("baton status --ledger /sys/kernel/baton/ledger --json")
                         .strip().splitlines()[-1])
         fig = timeline.figures(st)
@@ -78,6 +97,8 @@ def bench_baton(ctx) -> dict:
             "moves": fig["moves"],
             "memory_gib_s": round(len(mem) * 0.125 / (sum(mem) / 1000), 2) if mem else None,
             "heartbeat_gap_ms": round(longest_silence([t for _, _, t in beats], a_last) * 1000, 1),
+            "network": blackout(svc),
+            "link": link_fig,
         }
 
 
@@ -87,14 +108,18 @@ def bench_kexec(ctx) -> dict:
     try:
         m.com1.run("kexec -l /usr/lib/baton/bzImage --initrd=/usr/lib/baton/initramfs.cpio.gz "
                    f"--append='{B_ALONE_CMDLINE}'", 60)
-        t0 = time.monotonic()
-        m.com1.send("kexec -e\n")
-        m.com2.expect(r"kernel-b login: ", 120, "B's login prompt after kexec -e")
-        to_shell = time.monotonic() - t0
-        m.com1.expect(B_BEAT, 60, "B's heartbeat on COM1")
+        with Prober(m.ports["service"], 1000, "service") as svc:
+            time.sleep(1)
+            t0 = time.monotonic()
+            m.com1.send("kexec -e\n")
+            m.com2.expect(r"kernel-b login: ", 120, "B's login prompt after kexec -e")
+            to_shell = time.monotonic() - t0
+            m.com1.expect(B_BEAT, 60, "B's heartbeat on COM1")
+            wait_for_tag(svc, "B")
         beats = m.com1.heartbeat_arrivals()
         return {"to_b_shell_s": round(to_shell, 2),
-                "heartbeat_gap_ms": round(longest_silence([t for _, _, t in beats], t0) * 1000, 1)}
+                "heartbeat_gap_ms": round(longest_silence([t for _, _, t in beats], t0) * 1000, 1),
+                "network": blackout(svc)}
     finally:
         m.stop()
 
@@ -102,22 +127,37 @@ def bench_kexec(ctx) -> dict:
 def bench_reboot(ctx) -> dict:
     ctx.step("full reboot: `reboot -f` in A, then the firmware boots B")
     m = a_with_heartbeat(ctx, "reboot-a")
-    try:
-        t0 = time.monotonic()
-        m.com1.send("reboot -f\n")
-        m.proc.wait(120)  # -no-reboot: the reset ends this QEMU; the machine starts again
-        a_beats = [t for _, _, t in m.com1.heartbeat_arrivals()]
-    finally:
-        m.stop()
-    spec = MachineSpec(kernel=ctx.art.b_bzimage, initrd=str(ctx.art.b_initramfs),
-                       append=B_ALONE_CMDLINE)
-    with ctx.machine(spec, "reboot-b") as b:
-        b.com2.expect(r"kernel-b login: ", 120, "B's login prompt after the reboot")
-        to_shell = time.monotonic() - t0
-        b.com1.expect(B_BEAT, 60, "B's heartbeat on COM1")
-        b_beats = [t for _, _, t in b.com1.heartbeat_arrivals()]
+    # The same host ports after the reset: the client keeps probing the same address.
+    with Prober(m.ports["service"], 1000, "service") as svc:
+        try:
+            time.sleep(1)
+            t0 = time.monotonic()
+            m.com1.send("reboot -f\n")
+            m.proc.wait(120)  # -no-reboot: the reset ends this QEMU; the machine starts again
+            a_beats = [t for _, _, t in m.com1.heartbeat_arrivals()]
+        finally:
+            m.stop()
+        spec = MachineSpec(kernel=ctx.art.b_bzimage, initrd=str(ctx.art.b_initramfs),
+                           append=B_ALONE_CMDLINE, extra=nic_args(m.ports))
+        with ctx.machine(spec, "reboot-b") as b:
+            b.com2.expect(r"kernel-b login: ", 120, "B's login prompt after the reboot")
+            to_shell = time.monotonic() - t0
+            b.com1.expect(B_BEAT, 60, "B's heartbeat on COM1")
+            b_beats = [t for _, _, t in b.com1.heartbeat_arrivals()]
+            wait_for_tag(svc, "B")
     return {"to_b_shell_s": round(to_shell, 2),
-            "heartbeat_gap_ms": round(longest_silence(a_beats + b_beats, t0) * 1000, 1)}
+            "heartbeat_gap_ms": round(longest_silence(a_beats + b_beats, t0) * 1000, 1),
+            "network": blackout(svc)}
+
+
+def wait_for_tag(prober: Prober, tag: str, timeout: float = 30) -> None:
+    """Until the service answers as `tag`, and one more second of probes after that."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(t == tag for _, t in list(prober.answers.values())[-50:]):
+            break
+        time.sleep(0.1)
+    time.sleep(1)
 
 
 def main() -> int:
@@ -158,6 +198,19 @@ def main() -> int:
           f"memory {bt['memory_gib_s']} GiB/s; whole `baton handover` {bt['handover_command_s']} s")
     print(f"  heartbeat gap goal: <= 1% of kexec's = {kx / 100 if kx else '-'} ms; "
           f"reached {ratio(bt['heartbeat_gap_ms'])} of kexec's")
+    nets = {k: res[k]["network"]["blackout_ms"] for k in ("kexec", "reboot", "baton")}
+    nkx = nets["kexec"]
+    print("\n  network blackout of the service address (1 kHz UDP probe from the host):")
+    for name, k in (("classic kexec -e", "kexec"), ("full reboot", "reboot"),
+                    ("baton handover", "baton")):
+        v = nets[k]
+        print(f"    {name:18} {str(v) + ' ms':12} "
+              f"{f'{v / nkx:.3f}' if v and nkx else '-':8} of kexec's")
+    print(f"    goal: <= 1% of kexec's ({nkx / 100 if nkx else '-'} ms) and <= 50 ms")
+    lk = bt["link"]
+    print(f"\n  link (baton0): control round trip {lk['control_rtt_us']}; ICMP rtt min/avg/max "
+          f"{lk['icmp_rtt_ms']} ms; TCP A->B {lk['tcp_a_to_b_mib_s']} MiB/s, "
+          f"B->A {lk['tcp_b_to_a_mib_s']} MiB/s")
     out = ctx.report.path.with_name("bench.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")

@@ -690,15 +690,16 @@ std::string bad_timeout(const Args& a)
     return "--timeout-ms: '" + opt(a, "timeout-ms") + "' is not 1..600000";
 }
 
-// A PCI function leaves A's driver first: unbound, and fenced (driver_override) so nothing in
-// A binds it again; then B adopts it.  If B does not, it goes back to A's driver.  0 or an errno.
+// A PCI function is fenced (driver_override) so nothing in A binds it again, baton.ko unbinds
+// A's driver and B adopts it.  If B does not, it goes back to A's driver.  0 or an errno.
 int release_pci(const Device& dev, const PciFunction& f, const baton_release_args& r,
                 std::string* back)
 {
-    if (auto e = pci_unbind_for_b(f)) {
+    if (auto e = pci_fence_for_b(f)) {
         *back = " (" + *e + ")";
         return EBUSY;
     }
+    const ExpeditedRcu fast_teardown;
     const int err = dev.release(r);
     if (err && err != EIO)
         if (auto e = pci_give_back(f))

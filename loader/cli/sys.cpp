@@ -107,26 +107,36 @@ Expected<std::vector<PciFunction>> pci_functions()
     return out;
 }
 
-std::optional<std::string> pci_unbind_for_b(const PciFunction& f)
+std::optional<std::string> pci_fence_for_b(const PciFunction& f)
 {
-    const std::string dir = "/sys/bus/pci/devices/" + f.name;
-    if (auto e = write_file(dir + "/driver_override", "baton-b"))
-        return e;
-    if (!f.driver.empty())
-        if (auto e = write_file("/sys/bus/pci/drivers/" + f.driver + "/unbind", f.name)) {
-            write_file(dir + "/driver_override", "\n");
-            return e;
-        }
-    return std::nullopt;
+    return write_file("/sys/bus/pci/devices/" + f.name + "/driver_override", "baton-b");
 }
 
 std::optional<std::string> pci_give_back(const PciFunction& f)
 {
-    if (auto e = write_file("/sys/bus/pci/devices/" + f.name + "/driver_override", "\n"))
+    const std::string dir = "/sys/bus/pci/devices/" + f.name;
+    if (auto e = write_file(dir + "/driver_override", "\n"))
         return e;
-    if (!f.driver.empty())
+    std::error_code ec;
+    if (!f.driver.empty() && !std::filesystem::exists(dir + "/driver", ec))
         return write_file("/sys/bus/pci/drivers/" + f.driver + "/bind", f.name);
     return std::nullopt;
+}
+
+static const char kRcuExpedited[] = "/sys/kernel/rcu_expedited";
+
+ExpeditedRcu::ExpeditedRcu()
+{
+    if (auto v = read_file(kRcuExpedited); v && *v.value != "1\n") {
+        saved_ = *v.value;
+        write_file(kRcuExpedited, "1");
+    }
+}
+
+ExpeditedRcu::~ExpeditedRcu()
+{
+    if (!saved_.empty())
+        write_file(kRcuExpedited, saved_);
 }
 
 Expected<MachineFacts> read_machine_facts()

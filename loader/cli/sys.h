@@ -78,10 +78,23 @@ struct PciFunction {
 Expected<PciFunction> pci_function(uint32_t id);
 // Every PCI function A's sysfs lists, in address order.
 Expected<std::vector<PciFunction>> pci_functions();
-// Fences the function (driver_override: no driver of A binds it again) and unbinds A's
-// driver; pci_give_back undoes both.  nullopt on success.
-std::optional<std::string> pci_unbind_for_b(const PciFunction& f);
+// Fences the function (driver_override: no driver of A binds it again; baton.ko unbinds the
+// one bound now); pci_give_back lifts the fence and binds A's driver again.  nullopt on success.
+std::optional<std::string> pci_fence_for_b(const PciFunction& f);
 std::optional<std::string> pci_give_back(const PciFunction& f);
+
+// Expedited RCU grace periods while it lives (a driver's teardown waits for several; they are
+// part of a NIC's blackout), then the setting it found.
+class ExpeditedRcu {
+public:
+    ExpeditedRcu();
+    ~ExpeditedRcu();
+    ExpeditedRcu(const ExpeditedRcu&) = delete;
+    ExpeditedRcu& operator=(const ExpeditedRcu&) = delete;
+
+private:
+    std::string saved_;
+};
 
 struct Segment {
     std::span<const uint8_t> buf;
