@@ -35,6 +35,7 @@ std::vector<uint8_t> madt_body(const std::vector<uint8_t>& apic_ids, bool x2apic
         b.insert(b.end(), {0, 8, uint8_t(i), apic_ids[i], 1, 0, 0, 0});
     b.insert(b.end(), {1, 12, 0, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0});  // IOAPIC
     b.insert(b.end(), {2, 10, 0, 0, 2, 0, 0, 0, 0, 0});              // ISO irq0 -> gsi2
+    b.insert(b.end(), {2, 10, 0, 9, 9, 0, 0, 0, 0x0d, 0});           // ISO SCI: level, high
     b.insert(b.end(), {4, 6, 0xff, 0, 0, 1});                        // LAPIC NMI
     if (x2apic_extra)
         b.insert(b.end(), {9, 16, 0, 0, 0x00, 0x01, 0, 0, 1, 0, 0, 0, 7, 0, 0, 0});  // x2APIC 256
@@ -54,6 +55,11 @@ struct Firmware {
         store_le(facp_body.data() + 76 - 36, 4, 0x608);  // PM_TMR_BLK
         store_le(facp_body.data() + 64 - 36, 4, 0x604);  // PM1a_CNT_BLK
         store_le(facp_body.data() + 40 - 36, 4, 0x7ffe4000);  // DSDT
+        store_le(facp_body.data() + 46 - 36, 2, 9);           // SCI_INT
+        store_le(facp_body.data() + 56 - 36, 4, 0x600);       // PM1a_EVT_BLK
+        store_le(facp_body.data() + 80 - 36, 4, 0xafe0);      // GPE0_BLK
+        facp_body[88 - 36] = 4;                               // PM1_EVT_LEN
+        facp_body[92 - 36] = 4;                               // GPE0_BLK_LEN
         auto facp = sdt("FACP", facp_body);
         // Some AML, then Name(_S5, Package(4){5, 5, 0, 0}) with BytePrefix values.
         mem.map(0x7ffe4000, sdt("DSDT", {0x10, 0x05, '_', 'S', 'B', '_', 0x08, '_', 'S', '5', '_',
@@ -157,7 +163,7 @@ TEST_CASE("acpi: B's MADT lists only B's CPUs; other tables are shared")
         m = fw.mem.find(madt, mlen);
         CHECK(acpi_checksum(m, mlen) == 0);
         CHECK(madt_cpus(m) == std::vector<uint32_t>{2, 3});
-        CHECK(mlen == 44 + 2 * 8 + 12 + 10 + 6);  // IOAPIC, ISO and NMI entries kept
+        CHECK(mlen == 44 + 2 * 8 + 12 + 2 * 10 + 6);  // IOAPIC, ISO and NMI entries kept
     }
 }
 
@@ -231,20 +237,37 @@ TEST_CASE("acpi: a disabled CPU is hidden from B and is not one B may adopt")
 TEST_CASE("acpi: soft-off from the FADT and the DSDT's _S5 package")
 {
     Firmware fw(sdt("APIC", madt_body({0, 1})));
-    auto off = find_power_off(PhysAddr(fw.rsdp));
+    auto off = find_acpi_power(PhysAddr(fw.rsdp));
     REQUIRE(off.ok());
     CHECK(off.value().pm1a_cnt == 0x604);
     CHECK(off.value().s5_slp_typ == 5);
+    // The power button: the SCI through QEMU's override (level, active high), the blocks.
+    CHECK(off.value().sci_gsi == 9);
+    CHECK(off.value().sci_flags == BATON_IRQ_LEVEL);
+    CHECK(off.value().pm1a_evt == 0x600);
+    CHECK(off.value().pm1_evt_len == 4);
+    CHECK(off.value().gpe0_blk == 0xafe0);
+    CHECK(off.value().gpe0_blk_len == 4);
 
     SECTION("QEMU's package: ZeroOp values")
     {
         fw.mem.map(0x7ffe4000, sdt("DSDT", {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00,
                                             0x00, 0x00, 0x00}));
-        CHECK(find_power_off(PhysAddr(fw.rsdp)).value().s5_slp_typ == 0);
+        CHECK(find_acpi_power(PhysAddr(fw.rsdp)).value().s5_slp_typ == 0);
+    }
+    SECTION("no override: the SCI is level, active low, on its ISA number")
+    {
+        auto m = madt_body({0, 1});
+        m.erase(m.end() - 16, m.end() - 6);  // drop the SCI's override
+        fw.mem.map(fw.madt_at, sdt("APIC", m));
+        auto p = find_acpi_power(PhysAddr(fw.rsdp));
+        REQUIRE(p.ok());
+        CHECK(p.value().sci_gsi == 9);
+        CHECK(p.value().sci_flags == (BATON_IRQ_LEVEL | BATON_IRQ_ACTIVE_LOW));
     }
     SECTION("no _S5: unknown")
     {
         fw.mem.map(0x7ffe4000, sdt("DSDT", {0x10, 0x05, '_', 'S', 'B', '_'}));
-        CHECK(find_power_off(PhysAddr(fw.rsdp)).value().s5_slp_typ == -1);
+        CHECK(find_acpi_power(PhysAddr(fw.rsdp)).value().s5_slp_typ == -1);
     }
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Checks what the builds promise, beyond "it compiled":
 # - B's .config has every line of kernel/config/b.config;
-# - baton.ko's vermagic is kernel A's release (the module really is for A);
+# - baton.ko's vermagic is kernel A's release (the module really is for A), baton_link.ko's
+#   kernel B's;
 # - the trampoline is a 32-bit ELF container with the multiboot header in its first 8 KiB.
 #   qemu/check-builds.sh BUILD_ROOT CMAKE_BINARY_DIR
 set -euo pipefail
@@ -20,6 +21,10 @@ say "B $(cat "$root/kernel-b/version"): config fragment applied"
 abi=$(cut -d' ' -f1 "$root/kernel-a/abi")
 vermagic=$(modinfo -F vermagic "$bin/module/baton.ko" | cut -d' ' -f1)
 if [ "$vermagic" = "$abi" ]; then say "baton.ko vermagic $vermagic matches kernel A"; else say "baton.ko vermagic '$vermagic' != kernel A '$abi'"; fail=1; fi
+
+bver=$(cat "$root/kernel-b/version")
+lmagic=$(modinfo -F vermagic "$bin/link/baton_link.ko" | cut -d' ' -f1)
+if [ "$lmagic" = "$bver" ]; then say "baton_link.ko vermagic $lmagic matches kernel B"; else say "baton_link.ko vermagic '$lmagic' != kernel B '$bver'"; fail=1; fi
 
 elf=$bin/trampoline/trampoline.elf
 if file "$elf" | grep -q "ELF 32-bit LSB executable, Intel 80386"; then say "trampoline is an ELF32 container"; else say "trampoline is not ELF32: $(file "$elf")"; fail=1; fi

@@ -65,7 +65,7 @@ struct Calibration {
     uint32_t tsc_khz;
     uint32_t apic_timer_khz;
     uint16_t pm_timer_port;
-    PowerOff power_off;
+    AcpiPower power;
 };
 
 // Both rates are measured against the ACPI PM timer, the one clock we may read without
@@ -107,8 +107,14 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     rec.tsc_khz = cal.tsc_khz;
     rec.apic_timer_khz = cal.apic_timer_khz;
     rec.pm_timer_port = cal.pm_timer_port;
-    rec.pm1a_cnt = cal.power_off.pm1a_cnt;
-    rec.s5_slp_typ = cal.power_off.s5_slp_typ < 0 ? 0xffff : uint16_t(cal.power_off.s5_slp_typ);
+    rec.pm1a_cnt = cal.power.pm1a_cnt;
+    rec.s5_slp_typ = cal.power.s5_slp_typ < 0 ? 0xffff : uint16_t(cal.power.s5_slp_typ);
+    rec.sci_gsi = cal.power.sci_gsi;
+    rec.sci_flags = cal.power.sci_flags;
+    rec.pm1a_evt = cal.power.pm1a_evt;
+    rec.pm1_evt_len = cal.power.pm1_evt_len;
+    rec.gpe0_blk = cal.power.gpe0_blk;
+    rec.gpe0_blk_len = cal.power.gpe0_blk_len;
     rec.npci = uint16_t(plan.npci);
     for (size_t i = 0; i < plan.npci; i++)
         rec.pci[i] = plan.pci[i];
@@ -228,10 +234,10 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
         refuse(rsdp.error());
     auto pm = find_pm_timer_port(rsdp.value());
     g_clock.init(pm.ok() ? pm.value() : 0);
-    auto off = find_power_off(rsdp.value());
+    auto power = find_acpi_power(rsdp.value());
     Calibration cal{plan.tsc_khz ? plan.tsc_khz : measure_tsc_khz(g_clock),
                     g_apic.measure_timer_khz(g_clock), uint16_t(pm.ok() ? pm.value() : 0),
-                    off.ok() ? off.value() : PowerOff{0, -1}};
+                    power.ok() ? power.value() : AcpiPower{0, -1, 0, 0, 0, 0, 0, 0}};
     {
         Text<160> t;
         t << "baton: clocks: TSC " << Dec{cal.tsc_khz} << " kHz, APIC timer "

@@ -192,6 +192,9 @@ enum baton_resource {
 	BATON_RES_PCI = 5,		/* arg: segment << 16 | bus << 8 | devfn; A unbound
 					 * its driver and cleared bus mastering
 					 */
+	BATON_RES_IRQ = 6,		/* arg: an IOAPIC pin's GSI, A masked it and will not
+					 * request it again; size: BATON_IRQ_* flags
+					 */
 };
 
 enum baton_request_state {
@@ -210,6 +213,7 @@ static inline const char *baton_resource_name(baton_u32 resource)
 	case BATON_RES_LAST_CPU: return "last-cpu";
 	case BATON_RES_UART: return "uart";
 	case BATON_RES_PCI: return "pci";
+	case BATON_RES_IRQ: return "irq";
 	}
 	return "unknown";
 }
@@ -489,7 +493,22 @@ struct baton_partition_record {
 	baton_u32 ioapic_gsi_base;
 	baton_u16 pm1a_cnt;		/* soft-off once B owns the machine: PM1a_CNT port, */
 	baton_u16 s5_slp_typ;		/* and SLP_TYP for S5 (0xffff: unknown) */
+	/*
+	 * The power button once B owns the machine: the SCI's GSI and trigger (after the MADT's
+	 * override), the PM1a event block and GPE0 block (ports; 0 = none) and their lengths.
+	 */
+	baton_u32 sci_gsi;
+	baton_u16 sci_flags;		/* BATON_IRQ_LEVEL | BATON_IRQ_ACTIVE_LOW */
+	baton_u16 pm1a_evt;
+	baton_u16 gpe0_blk;
+	baton_u8 pm1_evt_len;
+	baton_u8 gpe0_blk_len;
+	baton_u32 pad_power;
 };
+
+/* An interrupt pin's trigger and polarity (BATON_RES_IRQ's size, the SCI's sci_flags). */
+#define BATON_IRQ_LEVEL		(1u << 0)
+#define BATON_IRQ_ACTIVE_LOW	(1u << 1)
 
 #ifdef __cplusplus
 #define BATON_STATIC_ASSERT(c, m) static_assert(c, m)
@@ -573,8 +592,11 @@ BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nother) ==
 		    84 + 4 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nlate) ==
 		    88 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
-BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, sci_gsi) ==
 		    112 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI + 32 * BATON_MAX_LATE,
+		    "record layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
+		    128 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI + 32 * BATON_MAX_LATE,
 		    "record layout");
 
 #endif /* BATON_LEDGER_H */

@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -545,6 +546,50 @@ Expected<baton_status> status_from_file(const std::string& path)
     return st;
 }
 
+// A device or pin the handover moved (PCI functions, IOAPIC pins, UARTs), as the timeline
+// tells: its last event names the owner.
+struct MovedThing {
+    uint32_t resource;
+    uint64_t arg;
+    std::string owner;  // B, A (returned), moving (released, not adopted yet)
+};
+
+std::string thing_name(uint32_t resource, uint64_t arg)
+{
+    char b[32];
+    if (resource == BATON_RES_PCI)
+        snprintf(b, sizeof(b), "%02x:%02x.%x", unsigned(arg >> 8) & 0xff,
+                 unsigned(arg >> 3) & 0x1f, unsigned(arg) & 7);
+    else if (resource == BATON_RES_UART)
+        snprintf(b, sizeof(b), "%#llx", static_cast<unsigned long long>(arg));
+    else
+        snprintf(b, sizeof(b), "%llu", static_cast<unsigned long long>(arg));
+    return b;
+}
+
+std::vector<MovedThing> moved_things(const baton_ledger& l, uint32_t nevents)
+{
+    std::vector<MovedThing> out;
+    for (uint32_t i = 0; i < nevents; i++) {
+        const baton_event& e = l.events[i];
+        if (!e.tsc || (e.resource != BATON_RES_PCI && e.resource != BATON_RES_IRQ &&
+                       e.resource != BATON_RES_UART))
+            continue;
+        auto it = std::find_if(out.begin(), out.end(), [&](const MovedThing& t) {
+            return t.resource == e.resource && t.arg == e.arg;
+        });
+        if (it == out.end())
+            it = out.insert(out.end(), {e.resource, e.arg, "A"});
+        if (e.kind == BATON_EV_ADOPT)
+            it->owner = "B";
+        else if (e.kind == BATON_EV_RETURN)
+            it->owner = "A";
+        else if (e.kind == BATON_EV_RELEASE)
+            it->owner = "moving";
+    }
+    return out;
+}
+
 int cmd_status(const Args& a)
 {
     baton_status from_file{};
@@ -618,6 +663,11 @@ int cmd_status(const Args& a)
                     j.obj().kv("base", hex(l.mem[i].base)).kv("size", hex(l.mem[i].size))
                         .kv("owner", mem_owner(l.mem[i], s.guard)).end();
             j.end();
+            j.key("devices").arr();
+            for (const MovedThing& t : moved_things(l, nevents))
+                j.obj().kv("resource", baton_resource_name(t.resource))
+                    .kv("id", thing_name(t.resource, t.arg)).kv("owner", t.owner).end();
+            j.end();
             j.kv("launch_tsc", l.launch_tsc);
             j.key("timeline").arr();
             for (uint32_t i = 0; i < nevents; i++) {
@@ -662,6 +712,9 @@ int cmd_status(const Args& a)
                    hex(l.mem[i].base + l.mem[i].size - 1).c_str(),
                    static_cast<unsigned long long>(l.mem[i].size >> 20),
                    mem_owner(l.mem[i], s.guard).c_str());
+    for (const MovedThing& t : moved_things(l, nevents))
+        printf("%-11s %s: %s\n", baton_resource_name(t.resource),
+               thing_name(t.resource, t.arg).c_str(), t.owner.c_str());
     for (uint32_t i = 0; i < nevents; i++) {
         const baton_event& e = l.events[i];
         if (e.tsc)
@@ -669,7 +722,7 @@ int cmd_status(const Args& a)
                    baton_resource_name(e.resource),
                    e.resource == BATON_RES_MEM
                        ? (hex(e.arg) + "+" + std::to_string(e.size >> 20) + "M").c_str()
-                       : std::to_string(e.arg).c_str());
+                       : thing_name(e.resource, e.arg).c_str());
     }
     return 0;
 }
@@ -739,9 +792,15 @@ int cmd_release(const Args& a)
             return refuse("release pci: '" + id + "' is not a PCI address BB:DD.F", a.json);
         r.resource = BATON_RES_PCI;
         r.arg = bdf.value();
+    } else if (what == "irq") {
+        if (id.empty() || *end || n > 255)
+            return refuse("release irq: '" + id + "' is not an IOAPIC pin's GSI (0-255)", a.json);
+        r.resource = BATON_RES_IRQ;
+        r.arg = n;
     } else {
         return refuse("release: unknown resource '" + what +
-                          "' (baton release cpu N | mem BASE+SIZE | pci BB:DD.F)", a.json);
+                          "' (baton release cpu N | mem BASE+SIZE | pci BB:DD.F | irq GSI)",
+                      a.json);
     }
     const auto t = timeout_ms(a);
     if (!t)
@@ -792,6 +851,8 @@ int cmd_release(const Args& a)
     case ENODEV:
         return refuse("release " + name + (r.resource == BATON_RES_PCI
                                                ? ": B's bus scan does not find it; it is back in A"
+                                           : r.resource == BATON_RES_IRQ
+                                               ? ": no IOAPIC pin has that GSI"
                                                : ": A has no such CPU"), a.json);
     case ENOSPC:
         return refuse("release " + name + ": the ledger has no room for another one", a.json);
@@ -807,6 +868,9 @@ int cmd_release(const Args& a)
         return refuse("release " + name + ": B took it and never answered; B is stuck "
                       "(baton abort returns everything to A)", a.json);
     case EBUSY:
+        if (r.resource == BATON_RES_IRQ)
+            return refuse("release " + name + ": A has a handler on it: it goes with its "
+                          "device", a.json);
         return refuse("release " + name + ": another baton command is running, or A cannot "
                       "offline it", a.json);
     default:
@@ -1027,13 +1091,14 @@ const Command kCommands[] = {
      "  timeline of the handover.  --ledger reads a ledger file instead of asking baton.ko:\n"
      "  in B after the handover, /sys/kernel/baton/ledger."},
     {"release", cmd_release, 2, " timeout-ms ",
-     "baton release cpu N | mem BASE+SIZE | pci BB:DD.F [--timeout-ms MS] [--json]\n"
+     "baton release cpu N | mem BASE+SIZE | pci BB:DD.F | irq GSI [--timeout-ms MS] [--json]\n"
      "  One step of the handover.  cpu: A offlines its CPU N and parks it in limbo, B adopts\n"
      "  it through its ledger mailbox and brings it online.  mem: A offlines and hot-removes\n"
      "  whole memory blocks, B hot-adds and onlines them.  pci: A unbinds its driver (and\n"
      "  fences the function with driver_override), clears bus mastering, B rescans and binds\n"
-     "  its own.  If B does not take it within MS (default 5000), A takes it back.  CPU 0\n"
-     "  leaves last, with the handover."},
+     "  its own.  irq: an IOAPIC pin no handler of A uses; A masks it and never requests it\n"
+     "  again, B owns it with A's trigger and polarity.  If B does not take it within MS\n"
+     "  (default 5000), A takes it back.  CPU 0 leaves last, with the handover."},
     {"handover", cmd_handover, 0, " timeout-ms ",
      "baton handover [--timeout-ms MS] [--json]\n"
      "  The whole handover, one resource at a time, each adopted by B before the next: A's\n"

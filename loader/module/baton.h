@@ -54,6 +54,23 @@ void baton_return_cpus(void);
 int baton_release_mem(u64 base, u64 size, unsigned int timeout_ms);
 void baton_return_mems(void);
 int baton_release_pci(u32 id, unsigned int timeout_ms);
+int baton_release_irq(u32 gsi, unsigned int timeout_ms);
+
+/* baton_ioapic.c: the IOAPICs' pins, through their registers. */
+#define BATON_MAX_IOAPICS	8
+#define IOAPIC_RTE_MASKED	BIT(16)
+
+struct baton_ioapics {
+	void __iomem *base[BATON_MAX_IOAPICS];
+	u32 gsi_base[BATON_MAX_IOAPICS];
+	unsigned int pins[BATON_MAX_IOAPICS];
+	unsigned int n;
+};
+
+void baton_map_ioapics(struct baton_ioapics *io);
+void baton_unmap_ioapics(struct baton_ioapics *io);
+unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io);
+s64 baton_mask_ioapic_gsi(struct baton_ioapics *io, u32 gsi);
 
 /* baton_link_a.c: A's end of the inter-kernel link (link/baton_net.c). */
 int baton_link_a_start(void);

@@ -26,79 +26,7 @@
 #include <asm/tlbflush.h>
 #include "baton.h"
 
-#define IOAPIC_REGSEL		0x00
-#define IOAPIC_WINDOW		0x10
-#define IOAPIC_REG_VERSION	0x01
-#define IOAPIC_REG_RTE_LOW(pin)	(0x10 + 2 * (pin))
-#define IOAPIC_RTE_MASKED	BIT(16)
-#define BATON_MAX_IOAPICS	8
 #define BATON_DRAIN_US		50	/* for interrupts in flight when A masked its pins */
-
-struct baton_ioapics {
-	void __iomem *base[BATON_MAX_IOAPICS];
-	unsigned int n;
-};
-
-/* The IOAPICs, as the firmware's MADT lists them (A found its own there at boot). */
-static void baton_map_ioapics(struct baton_ioapics *io)
-{
-	struct acpi_table_header *madt;
-	struct acpi_subtable_header *sub;
-	void *p, *end;
-
-	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_MADT, 0, &madt)))
-		return;
-	p = (void *)madt + sizeof(struct acpi_table_madt);
-	end = (void *)madt + madt->length;
-	for (; p + sizeof(*sub) <= end && io->n < BATON_MAX_IOAPICS; p += sub->length) {
-		sub = p;
-		if (sub->length < sizeof(*sub) || p + sub->length > end)
-			break;
-		if (sub->type != ACPI_MADT_TYPE_IO_APIC ||
-		    sub->length < sizeof(struct acpi_madt_io_apic))
-			continue;
-		io->base[io->n] = ioremap(((struct acpi_madt_io_apic *)p)->address, PAGE_SIZE);
-		if (io->base[io->n])
-			io->n++;
-	}
-	acpi_put_table(madt);
-}
-
-static u32 baton_ioapic_read(void __iomem *base, u32 reg)
-{
-	writel(reg, base + IOAPIC_REGSEL);
-	return readl(base + IOAPIC_WINDOW);
-}
-
-static void baton_ioapic_write(void __iomem *base, u32 reg, u32 val)
-{
-	writel(reg, base + IOAPIC_REGSEL);
-	writel(val, base + IOAPIC_WINDOW);
-}
-
-/*
- * Every pin A still routes is masked: after CPU 0 leaves, nothing of A may interrupt it under
- * B.  A's own IOAPIC code is idle (one CPU, interrupts off); B programs no pin meanwhile (it
- * waits for this request).
- */
-static unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io)
-{
-	unsigned int i, pin, pins, masked = 0;
-	u32 rte;
-
-	for (i = 0; i < io->n; i++) {
-		pins = ((baton_ioapic_read(io->base[i], IOAPIC_REG_VERSION) >> 16) & 0xff) + 1;
-		for (pin = 0; pin < pins; pin++) {
-			rte = baton_ioapic_read(io->base[i], IOAPIC_REG_RTE_LOW(pin));
-			if (rte & IOAPIC_RTE_MASKED)
-				continue;
-			baton_ioapic_write(io->base[i], IOAPIC_REG_RTE_LOW(pin),
-					   rte | IOAPIC_RTE_MASKED);
-			masked++;
-		}
-	}
-	return masked;
-}
 
 static const u16 pcuart_base[] = BATON_UART_PORTS;
 

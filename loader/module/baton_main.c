@@ -226,6 +226,10 @@ static long baton_release(struct baton_release_args __user *uarg)
 		if (args.size || args.arg > 0xffffff)
 			return -EINVAL;
 		return baton_release_pci(args.arg, timeout_ms);
+	case BATON_RES_IRQ:
+		if (args.size || args.arg > UINT_MAX)
+			return -EINVAL;
+		return baton_release_irq(args.arg, timeout_ms);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -8,10 +8,12 @@ comN.attach.sock, linked there, so a person can log in while a scenario runs.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shlex
 import signal
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -41,6 +43,8 @@ class MachineSpec:
             cmd += ["-chardev", f"socket,id={port},path={sock_dir / (port + '.sock')},"
                                 f"server=on,wait=on",
                     "-serial", f"chardev:{port}"]
+        # QMP (QEMU's machine protocol): the scenarios press the power button through it.
+        cmd += ["-qmp", f"unix:{sock_dir / 'qmp.sock'},server=on,wait=off"]
         cmd += ["-kernel", str(self.kernel)]
         if self.append:
             cmd += ["-append", self.append]
@@ -90,6 +94,24 @@ class Machine:
         for port in ("com1", "com2"):
             (self.run_dir / f"{port}.attach.sock").symlink_to(self.sock_dir / f"{port}.attach.sock")
         return self
+
+    def qmp(self, command: str, **arguments) -> dict:
+        """One QMP command, e.g. system_powerdown (the power button); QEMU's reply."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(10)
+            s.connect(str(self.sock_dir / "qmp.sock"))
+            f = s.makefile("rw")
+            json.loads(f.readline())  # the greeting
+            reply: dict = {}
+            for cmd in ({"execute": "qmp_capabilities"},
+                        {"execute": command, "arguments": arguments}):
+                f.write(json.dumps(cmd) + "\n")
+                f.flush()
+                while True:  # events may come first
+                    reply = json.loads(f.readline())
+                    if "return" in reply or "error" in reply:
+                        break
+            return reply
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

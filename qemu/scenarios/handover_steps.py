@@ -119,6 +119,25 @@ def run(ctx) -> None:
         release_mem(ctx, com1, com2, 0x60000000, 256 << 20)
         refused(com1, "baton release mem 0x30000000+128M", "not all of it is A's RAM", r,
                 "memory released before")
+
+        ctx.step("baton release irq: an IOAPIC pin no device of A uses")
+        refused(com1, "baton release irq 4", "A has a handler on it", r, "COM1's pin (A's ttyS0)")
+        refused(com1, "baton release irq 9", "A has a handler on it", r, "the SCI (A's ACPI)")
+        refused(com1, "baton release irq 99", "no IOAPIC pin has that GSI", r, "a GSI no pin has")
+        out = com1.run("baton release irq 10 --json", 60)
+        res = json.loads(out.strip().splitlines()[-1])
+        r.check("release irq 10 succeeds", res.get("ok") is True, out.strip())
+        took = re.search(r"took IOAPIC pin GSI 10 \(edge, active high\) from the other kernel: "
+                         r"IRQ \d+", com2.run("dmesg"))
+        r.check("B owns GSI 10 (ISA default: edge, active high)", took is not None,
+                took.group(0) if took else "no line in B's dmesg")
+        kinds = [(e["event"], e["resource"]) for e in status_json(com1)["timeline"]]
+        r.check("timeline: release, take, adopt of irq 10",
+                kinds[-3:] == [("release", "irq"), ("take", "irq"), ("adopt", "irq")], str(kinds))
+        refused(com1, "baton release irq 10", "already belongs to B", r, "a pin released before")
+        devices = status_json(com1).get("devices", [])
+        r.check("status: irq 10 is owned by B",
+                {"resource": "irq", "id": "10", "owner": "B"} in devices, str(devices))
         ctx.step("memory test in B over its free RAM, adopted blocks included")
         mib = meminfo_kib(com2, "MemAvailable") * 8 // 10 // 1024
         out = com2.run(f"health memtest {mib} 1", 300)

@@ -10,6 +10,7 @@ MAC.  Checked: every path answers before, B's own NIC keeps answering throughout
 address is answered by A before and by B after, and the largest gap (the external blackout)
 is reported.
 """
+import json
 import re
 import time
 
@@ -65,6 +66,12 @@ def run(ctx) -> None:
             com1.expect(r"kernel-b login: ", 60, "B's login prompt on COM1")
             time.sleep(2)
         steps = re.findall(r"handover: (pci \S+) +(.+) \(([\d.]+) ms\)", com1.text())
+        st_b = json.loads(com2.run("baton status --ledger /sys/kernel/baton/ledger --json")
+                          .strip().splitlines()[-1])
+        r.metric("devices_after", st_b.get("devices"))
+        r.check("status: NIC-A (00:04.0) is owned by B",
+                {"resource": "pci", "id": "00:04.0", "owner": "B"} in st_b.get("devices", []),
+                str(st_b.get("devices")))
         r.metric("nic_steps", steps)
         r.check("the handover moved NIC-A (00:04.0) to B",
                 any(s[0] == "pci 00:04.0" for s in steps), str(steps))

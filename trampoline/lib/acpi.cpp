@@ -14,6 +14,7 @@ constexpr size_t kMadtFixedLen = kSdtHeaderLen + 8;
 constexpr uint8_t kMadtLapic = 0;
 constexpr uint8_t kMadtX2apic = 9;
 constexpr uint8_t kMadtIoapic = 1;
+constexpr uint8_t kMadtIso = 2;  // interrupt source override
 constexpr size_t kMaxIds = 64;
 constexpr uint32_t kMadtCpuUsable = 0x3;  // Enabled | Online Capable (ACPI 6.3 5.2.12.2)
 
@@ -181,15 +182,56 @@ int s5_slp_typ(const uint8_t* dsdt, uint32_t len)
 
 }  // namespace
 
-Result<PowerOff> find_power_off(PhysAddr rsdp_at)
+namespace {
+
+// The SCI's GSI and trigger: ACPI's default (level, active low, GSI = SCI_INT) unless the
+// MADT overrides the ISA interrupt.
+void sci_route(const RootTable& root, uint8_t sci_int, AcpiPower* p)
+{
+    p->sci_gsi = sci_int;
+    p->sci_flags = BATON_IRQ_LEVEL | BATON_IRQ_ACTIVE_LOW;
+    const size_t n = (root.len - kSdtHeaderLen) / root.ptr_size;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len = 0;
+        const uint8_t* m = read_sdt(PhysAddr(load_le(root.table + kSdtHeaderLen + i * root.ptr_size,
+                                                     root.ptr_size)), &len);
+        if (!m || !sig_is(m, "APIC", 4))
+            continue;
+        for (size_t off = kMadtFixedLen; off + 2 <= len && m[off + 1] >= 2;
+             off += m[off + 1]) {
+            if (m[off] != kMadtIso || m[off + 1] < 10 || off + 10 > len || m[off + 3] != sci_int)
+                continue;
+            p->sci_gsi = uint32_t(load_le(m + off + 4, 4));
+            const unsigned flags = unsigned(load_le(m + off + 8, 2));
+            if ((flags & 3) == 1)  // polarity: active high
+                p->sci_flags &= uint16_t(~BATON_IRQ_ACTIVE_LOW);
+            if (((flags >> 2) & 3) == 1)  // trigger: edge
+                p->sci_flags &= uint16_t(~BATON_IRQ_LEVEL);
+        }
+    }
+}
+
+}  // namespace
+
+Result<AcpiPower> find_acpi_power(PhysAddr rsdp_at)
 {
     RootTable root = BATON_TRY(read_root(rsdp_at));
-    constexpr size_t kDsdt = 40, kPm1aCnt = 64, kXDsdt = 140;
+    constexpr size_t kDsdt = 40, kSciInt = 46, kPm1aEvt = 56, kPm1aCnt = 64, kGpe0 = 80,
+                     kPm1EvtLen = 88, kGpe0Len = 92, kXDsdt = 140;
     uint32_t len = 0;
     const uint8_t* fadt = find_fadt(root, kPm1aCnt + 4, &len);
+    AcpiPower off{};
+    off.s5_slp_typ = -1;
     if (!fadt)
-        return PowerOff{0, -1};
-    PowerOff off{uint16_t(load_le(fadt + kPm1aCnt, 4)), -1};
+        return off;
+    off.pm1a_cnt = uint16_t(load_le(fadt + kPm1aCnt, 4));
+    if (len >= kGpe0Len + 1) {
+        sci_route(root, uint8_t(load_le(fadt + kSciInt, 2)), &off);
+        off.pm1a_evt = uint16_t(load_le(fadt + kPm1aEvt, 4));
+        off.pm1_evt_len = fadt[kPm1EvtLen];
+        off.gpe0_blk = uint16_t(load_le(fadt + kGpe0, 4));
+        off.gpe0_blk_len = fadt[kGpe0Len];
+    }
     uint64_t dsdt_at = load_le(fadt + kDsdt, 4);
     if (len >= kXDsdt + 8 && load_le(fadt + kXDsdt, 8))
         dsdt_at = load_le(fadt + kXDsdt, 8);

@@ -3,6 +3,7 @@
 // B's CPUs, so B neither counts nor INIT-SIPIs A's CPUs.  Every other table is shared as is.
 #pragma once
 
+#include "../../include/baton/ledger.h"
 #include "phys.h"
 
 namespace baton {
@@ -44,13 +45,21 @@ Result<AcpiResult> build_partition_acpi(PhysAddr firmware_rsdp, const uint32_t* 
 // clock both kernels can read without disturbing the other.
 Result<uint16_t> find_pm_timer_port(PhysAddr firmware_rsdp);
 
-// How to power the machine off without an ACPI interpreter: write SLP_TYP (from the DSDT's
-// \_S5 package) and SLP_EN to PM1a_CNT (from the FADT).  port 0 / slp_typ -1: unknown.
-struct PowerOff {
+// Power without an ACPI interpreter.  Off: write SLP_TYP (from the DSDT's \_S5 package) and
+// SLP_EN to PM1a_CNT (from the FADT).  The button: the SCI (the FADT's SCI_INT, through the
+// MADT's override: GSI and trigger) and the PM1a event and GPE0 blocks whose status the SCI
+// handler clears.  Ports 0 / slp_typ -1: unknown.
+struct AcpiPower {
     uint16_t pm1a_cnt;
     int s5_slp_typ;
+    uint32_t sci_gsi;
+    uint16_t sci_flags;  // BATON_IRQ_LEVEL | BATON_IRQ_ACTIVE_LOW
+    uint16_t pm1a_evt;
+    uint8_t pm1_evt_len;
+    uint16_t gpe0_blk;
+    uint8_t gpe0_blk_len;
 };
-Result<PowerOff> find_power_off(PhysAddr firmware_rsdp);
+Result<AcpiPower> find_acpi_power(PhysAddr firmware_rsdp);
 
 uint8_t acpi_checksum(const uint8_t* p, size_t len);
 
