@@ -29,6 +29,11 @@ def resource_key(ev: dict) -> str:
         return f"cpu APIC {ev['arg']}"
     if ev["resource"] == "uart":
         return f"uart {ev['arg']:#x} (pin)"
+    if ev["resource"] == "pci":
+        a = ev["arg"]
+        return f"pci {(a >> 8) & 0xff:02x}:{(a >> 3) & 0x1f:02x}.{a & 7}"
+    if ev["resource"] == "irq":
+        return f"irq GSI {ev['arg']} (pin)"
     return f"mem {ev['arg']:#x}+{ev['size'] >> 20}M"
 
 

@@ -14,6 +14,7 @@ import json
 import re
 import time
 
+from baton_qemu import timeline
 from baton_qemu.context import NIC_A_MAC, NIC_B_BDF
 from baton_qemu.probe import Prober
 from scenarios.handover_steps import launch_b
@@ -69,6 +70,10 @@ def run(ctx) -> None:
         st_b = json.loads(com2.run("baton status --ledger /sys/kernel/baton/ledger --json")
                           .strip().splitlines()[-1])
         r.metric("devices_after", st_b.get("devices"))
+        svg = ctx.report.path.with_name("nic-timeline.svg")
+        svg.write_text(timeline.render_svg(st_b, "baton handover with NICs: owner of each "
+                                                 "CPU, memory range, pin and device"))
+        r.metric("timeline_svg", str(svg))
         r.check("status: NIC-A (00:04.0) is owned by B",
                 {"resource": "pci", "id": "00:04.0", "owner": "B"} in st_b.get("devices", []),
                 str(st_b.get("devices")))
