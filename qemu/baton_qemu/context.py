@@ -64,22 +64,26 @@ A_PARTITION_SIZE = 512 << 20
 A_PARTITION = f"{A_PARTITION_BASE:#x}+{A_PARTITION_SIZE >> 20}M"
 
 
-# The reference machine's two NICs (virtio-net, each on its own QEMU user network):
-# NIC-A at 00:04.0 is A's (10.0.2.0/24; A serves 10.0.2.15, B reaches the network through A's
-# bridge and the link as 10.0.2.16), NIC-B at 00:05.0 is B's from launch (10.0.3.15).  The
-# host reaches each UDP echo service through a forwarded port on 127.0.0.1.
+# The reference machine's two NICs (virtio-net), on one segment like two ports in a rack: a
+# QEMU hub joins them and the user network (10.0.2.0/24, gateway 10.0.2.2).  NIC-A at 00:04.0
+# is A's (A serves 10.0.2.15; B reaches the network through A's bridge and the link as
+# 10.0.2.16), NIC-B at 00:05.0 is B's from launch (10.0.2.17).  The host reaches each UDP echo
+# service through a forwarded port on 127.0.0.1.
 NIC_A_MAC, NIC_B_MAC = "52:54:00:ba:70:0a", "52:54:00:ba:70:0b"
 NIC_B_BDF = "00:05.0"
+SERVICE_IP, SHARED_IP, NIC_B_IP = "10.0.2.15", "10.0.2.16", "10.0.2.17"
 
 
 def nic_args(ports: dict) -> tuple[str, ...]:
-    return ("-netdev", f"user,id=neta,ipv6=off,net=10.0.2.0/24,"
-                       f"hostfwd=udp:127.0.0.1:{ports['service']}-10.0.2.15:7,"
-                       f"hostfwd=udp:127.0.0.1:{ports['shared']}-10.0.2.16:7",
-            "-device", f"virtio-net-pci,netdev=neta,addr=04.0,mac={NIC_A_MAC}",
-            "-netdev", f"user,id=netb,ipv6=off,net=10.0.3.0/24,"
-                       f"hostfwd=udp:127.0.0.1:{ports['nic_b']}-10.0.3.15:7",
-            "-device", f"virtio-net-pci,netdev=netb,addr=05.0,mac={NIC_B_MAC}")
+    return ("-netdev", f"user,id=wire,ipv6=off,net=10.0.2.0/24,"
+                       f"hostfwd=udp:127.0.0.1:{ports['service']}-{SERVICE_IP}:7,"
+                       f"hostfwd=udp:127.0.0.1:{ports['shared']}-{SHARED_IP}:7,"
+                       f"hostfwd=udp:127.0.0.1:{ports['nic_b']}-{NIC_B_IP}:7",
+            "-netdev", "hubport,id=uplink,hubid=0,netdev=wire",
+            "-netdev", "hubport,id=porta,hubid=0",
+            "-netdev", "hubport,id=portb,hubid=0",
+            "-device", f"virtio-net-pci,netdev=porta,addr=04.0,mac={NIC_A_MAC}",
+            "-device", f"virtio-net-pci,netdev=portb,addr=05.0,mac={NIC_B_MAC}")
 
 
 class Context:

@@ -3,7 +3,7 @@
 The reference machine with its NICs (context.nic_args): A drives NIC-A and bridges it to the
 link, B drives NIC-B from launch (`baton plan --pci 00:05.0`: B's PCI allow-list; A fenced the
 function before its driver loaded).  Before the handover the host reaches A's echo service on
-10.0.2.15 (NIC-A), B's on 10.0.3.15 (NIC-B) and B's on 10.0.2.16 (NIC-A shared: A's bridge
+10.0.2.15 (NIC-A), B's on 10.0.2.17 (NIC-B) and B's on 10.0.2.16 (NIC-A shared: A's bridge
 and the link).  Then `baton handover` while the host probes the service address at 1 kHz: A
 unbinds NIC-A, B adopts it (PCI rescan, its own virtio-net) and takes 10.0.2.15 with NIC-A's
 MAC.  Checked: every path answers before, B's own NIC keeps answering throughout, the service
@@ -53,7 +53,7 @@ def run(ctx) -> None:
         ctx.step("before: each service on its own path")
         check_path(r, "A's service on NIC-A (10.0.2.15)",
                    probe_for(m.ports["service"], "service_before", 2), "A")
-        check_path(r, "B's service on NIC-B (10.0.3.15)",
+        check_path(r, "B's service on NIC-B (10.0.2.17)",
                    probe_for(m.ports["nic_b"], "nic_b_before", 2), "B")
         check_path(r, "B's service through the shared NIC-A (10.0.2.16)",
                    probe_for(m.ports["shared"], "shared_before", 2), "B")
