@@ -195,6 +195,9 @@ enum baton_resource {
 	BATON_RES_IRQ = 6,		/* arg: an IOAPIC pin's GSI, A masked it and will not
 					 * request it again; size: BATON_IRQ_* flags
 					 */
+	BATON_RES_PREPARE_CPU = 7,	/* arg: APIC ID of a CPU A will hand over (its last):
+					 * B registers it and runs its bringup's preparation
+					 */
 };
 
 enum baton_request_state {
@@ -214,6 +217,7 @@ static inline const char *baton_resource_name(baton_u32 resource)
 	case BATON_RES_UART: return "uart";
 	case BATON_RES_PCI: return "pci";
 	case BATON_RES_IRQ: return "irq";
+	case BATON_RES_PREPARE_CPU: return "prepare-cpu";
 	}
 	return "unknown";
 }

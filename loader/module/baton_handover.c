@@ -27,6 +27,7 @@
 #include "baton.h"
 
 #define BATON_DRAIN_US		50	/* for interrupts in flight when A masked its pins */
+#define BATON_PREPARE_TIMEOUT_MS 5000
 
 static const u16 pcuart_base[] = BATON_UART_PORTS;
 
@@ -92,6 +93,7 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	u64 *image_pml4, *pml4;
 	unsigned int i, idx, masked;
 	void *image;
+	int ret;
 	u64 entry;
 	u32 apic_id;
 	pgd_t *pgd;
@@ -156,6 +158,13 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	baton_add_cpu_slot(apic_id, 0, &idx);
 
 	pr_info("baton: handing over: CPU 0 (APIC %u) goes to B; A stops now\n", apic_id);
+	/*
+	 * B prepares CPU 0's bringup (its device, per-CPU threads, ...) while A still runs: that
+	 * work leaves the critical path.  Without it B does it all after A has stopped.
+	 */
+	ret = baton_request(BATON_RES_PREPARE_CPU, apic_id, 0, BATON_PREPARE_TIMEOUT_MS);
+	if (ret)
+		pr_warn("baton: B did not prepare CPU 0 (%d): it adopts it the long way\n", ret);
 	/* B stops reading A's end of the link; the area becomes B's RAM with the rest. */
 	baton_link_a_stop(false);
 	/* Last thing that sleeps: it hangs up A's console. */

@@ -37,9 +37,14 @@ def resource_key(ev: dict) -> str:
     return f"mem {ev['arg']:#x}+{ev['size'] >> 20}M"
 
 
+def preparations_out(status: dict) -> list[dict]:
+    """The timeline without B's preparation of a CPU it will get (no owner changes there)."""
+    return [e for e in status.get("timeline", []) if e["resource"] != "prepare-cpu"]
+
+
 def spans(status: dict) -> dict[str, list[Span]]:
     """Resource -> owner spans, from t=0 (launch) to the last event."""
-    events = sorted(status.get("timeline", []), key=lambda e: e["ms"])
+    events = sorted(preparations_out(status), key=lambda e: e["ms"])
     end = max([e["ms"] for e in events], default=0.0) * 1.02 + 1
     rows: dict[str, list[Span]] = {}
     # B's own CPUs belong to B from the launch on.
@@ -60,7 +65,7 @@ def spans(status: dict) -> dict[str, list[Span]]:
 
 def figures(status: dict) -> dict:
     """What the reports and the bench quote."""
-    ev = sorted(status.get("timeline", []), key=lambda e: e["ms"])
+    ev = sorted(preparations_out(status), key=lambda e: e["ms"])
     out: dict = {"moves": []}
     open_at: dict[str, float] = {}
     for e in ev:
