@@ -37,6 +37,10 @@ static int __init baton_link_b_init(void)
 		pr_err("baton_link: not a baton partition: no shared ledger\n");
 		return -ENODEV;
 	}
+	if (READ_ONCE(l->state) == BATON_STATE_HANDED_OVER) {
+		pr_err("baton_link: the other kernel has stopped: its link area is this kernel's RAM\n");
+		return -ENOLINK;
+	}
 	phys = READ_ONCE(l->link_phys);
 	if (!phys || READ_ONCE(l->link_size) != BATON_LINK_SIZE) {
 		pr_err("baton_link: the other kernel offers no link (ledger: %#llx, %u bytes)\n",
@@ -46,17 +50,18 @@ static int __init baton_link_b_init(void)
 	area = memremap(phys, BATON_LINK_SIZE, MEMREMAP_WB);
 	if (!area)
 		return -ENOMEM;
+	/* Hooks first: from now on the platform tells this driver when the area stops being ours. */
+	ret = baton_register_link(&baton_link_b_hooks);
+	if (ret)
+		goto err_unmap;
 	port.area = area;
 	ret = baton_link_up(&port);
 	if (ret)
-		goto err_unmap;
-	ret = baton_register_link(&baton_link_b_hooks);
-	if (ret)
-		goto err_down;
+		goto err_hooks;
 	return 0;
 
-err_down:
-	baton_link_down();
+err_hooks:
+	baton_unregister_link();
 err_unmap:
 	memunmap(area);
 	return ret;
@@ -64,8 +69,9 @@ err_unmap:
 
 static void __exit baton_link_b_exit(void)
 {
-	baton_unregister_link();
+	/* Down while the hooks still run: a handover meanwhile still stops the driver first. */
 	baton_link_down();
+	baton_unregister_link();
 	memunmap(area);
 }
 

@@ -52,6 +52,8 @@ struct baton_link_ping {
 };
 
 static struct baton_link __rcu *baton_link;
+/* peer_gone (the platform, at a handover) and down (unload) may race: one at a time. */
+static DEFINE_MUTEX(baton_link_mutex);
 
 static void baton_link_ring_peer(struct baton_link *lk)
 {
@@ -304,8 +306,10 @@ static int baton_link_open(struct net_device *dev)
 		lk->napi_enabled = true;
 		WRITE_ONCE(lk->port.area->up[lk->port.side], 1);
 		baton_link_hello(lk, true);
-		/* Whatever the peer sent while this end was down. */
+		/* Whatever the peer sent while this end was down (BH off: the softirq runs now). */
+		local_bh_disable();
 		napi_schedule(&lk->napi);
+		local_bh_enable();
 	}
 	netif_start_queue(dev);
 	return 0;
@@ -439,7 +443,9 @@ static ssize_t test_store(struct device *d, struct device_attribute *attr, const
 		WRITE_ONCE(lk->deaf, true);
 	} else if (sysfs_streq(buf, "hear")) {
 		WRITE_ONCE(lk->deaf, false);
+		local_bh_disable();
 		napi_schedule(&lk->napi);
+		local_bh_enable();
 	} else if (sysfs_streq(buf, "malformed")) {
 		ret = baton_link_send_raw(lk, BATON_MSG_MAX + 1, junk, sizeof(junk), sizeof(junk));
 	} else if (sysfs_streq(buf, "oversized")) {
@@ -512,13 +518,16 @@ int baton_link_up(const struct baton_link_port *port)
 	dev->sysfs_groups[0] = &baton_link_group;
 	netif_napi_add(dev, &lk->napi, baton_link_poll);
 	netif_carrier_off(dev);
+	/* Before it can be opened: a doorbell the open's poll asked for must find it. */
+	rcu_assign_pointer(baton_link, lk);
 	ret = register_netdev(dev);
 	if (ret) {
+		RCU_INIT_POINTER(baton_link, NULL);
+		synchronize_rcu();
 		netif_napi_del(&lk->napi);
 		free_netdev(dev);
 		return ret;
 	}
-	rcu_assign_pointer(baton_link, lk);
 	netdev_info(dev, "link to %s, %u slots of %u bytes each way\n",
 		    port->side == BATON_LINK_A ? "B" : "A", BATON_LINK_SLOTS, BATON_LINK_SLOT_SIZE);
 	return 0;
@@ -527,11 +536,15 @@ EXPORT_SYMBOL_GPL(baton_link_up);
 
 void baton_link_peer_gone(void)
 {
-	struct baton_link *lk = rcu_dereference_protected(baton_link, true);
 	struct netdev_queue *txq;
+	struct baton_link *lk;
 
-	if (!lk)
+	mutex_lock(&baton_link_mutex);
+	lk = rcu_dereference_protected(baton_link, lockdep_is_held(&baton_link_mutex));
+	if (!lk) {
+		mutex_unlock(&baton_link_mutex);
 		return;
+	}
 	txq = netdev_get_tx_queue(lk->dev, 0);
 	rtnl_lock();
 	__netif_tx_lock_bh(txq);
@@ -545,20 +558,28 @@ void baton_link_peer_gone(void)
 	rtnl_unlock();
 	del_timer_sync(&lk->stall_timer);
 	netdev_info(lk->dev, "the peer is gone: link down for good\n");
+	mutex_unlock(&baton_link_mutex);
 }
 EXPORT_SYMBOL_GPL(baton_link_peer_gone);
 
 void baton_link_down(void)
 {
-	struct baton_link *lk = rcu_dereference_protected(baton_link, true);
+	struct baton_link *lk;
 
-	if (!lk)
+	mutex_lock(&baton_link_mutex);
+	lk = rcu_dereference_protected(baton_link, lockdep_is_held(&baton_link_mutex));
+	if (!lk) {
+		mutex_unlock(&baton_link_mutex);
 		return;
+	}
 	/* No doorbell reaches lk after this; ndo_stop says goodbye while the area is ours. */
 	RCU_INIT_POINTER(baton_link, NULL);
 	synchronize_rcu();
 	unregister_netdev(lk->dev);
+	/* A sysfs write may have armed it while baton0 was down. */
+	del_timer_sync(&lk->stall_timer);
 	netif_napi_del(&lk->napi);
 	free_netdev(lk->dev);
+	mutex_unlock(&baton_link_mutex);
 }
 EXPORT_SYMBOL_GPL(baton_link_down);

@@ -163,6 +163,8 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	 * work leaves the critical path.  Without it B does it all after A has stopped.
 	 */
 	ret = baton_request(BATON_RES_PREPARE_CPU, apic_id, 0, BATON_PREPARE_TIMEOUT_MS);
+	if (ret == -EIO || ret == -EBUSY)
+		return ret;	/* B is stuck on a request: A must not stop */
 	if (ret)
 		pr_warn("baton: B did not prepare CPU 0 (%d): it adopts it the long way\n", ret);
 	/* B stops reading A's end of the link; the area becomes B's RAM with the rest. */

@@ -7,6 +7,7 @@
 #include <linux/acpi.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/stop_machine.h>
 #include "baton.h"
 
 #define IOAPIC_RTE_VECTOR	0xff
@@ -27,8 +28,23 @@ static u32 baton_irq_flags(u32 gsi, u32 rte)
 	return flags;
 }
 
+struct baton_mask_one {
+	struct baton_ioapics *io;
+	u32 gsi;
+	s64 rte;
+};
+
+static int baton_mask_one(void *data)
+{
+	struct baton_mask_one *m = data;
+
+	m->rte = baton_mask_ioapic_gsi(m->io, m->gsi);
+	return 0;
+}
+
 int baton_release_irq(u32 gsi, unsigned int timeout_ms)
 {
+	struct baton_mask_one mask = { .gsi = gsi };
 	struct baton_ioapics io = {};
 	unsigned int irq;
 	u32 flags;
@@ -47,7 +63,13 @@ int baton_release_irq(u32 gsi, unsigned int timeout_ms)
 		return -EBUSY;
 	}
 	baton_map_ioapics(&io);
-	rte = baton_mask_ioapic_gsi(&io, gsi);
+	/*
+	 * The IOAPIC's select/data register pair is A's too (its ioapic_lock is not ours to
+	 * take): nothing else of A may run while this reads and masks the pin.
+	 */
+	mask.io = &io;
+	stop_machine(baton_mask_one, &mask, NULL);
+	rte = mask.rte;
 	baton_unmap_ioapics(&io);
 	if (rte < 0) {
 		irq_modify_status(irq, IRQ_NOREQUEST, 0);
@@ -59,6 +81,10 @@ int baton_release_irq(u32 gsi, unsigned int timeout_ms)
 	if (ret) {
 		irq_modify_status(irq, IRQ_NOREQUEST, 0);
 		baton_ledger_event(BATON_EV_RETURN, BATON_RES_IRQ, gsi, flags);
+		return ret;
 	}
-	return ret;
+	/* A request_irq() that passed its NOREQUEST check before we set it. */
+	if (irq_has_action(irq))
+		pr_warn("baton: IRQ %u (GSI %u) got a handler in A while it went to B\n", irq, gsi);
+	return 0;
 }

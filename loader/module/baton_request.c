@@ -50,6 +50,9 @@ int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms)
 	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
 	u32 state;
 
+	/* B still works on an earlier one (it never answered): posting would overwrite it. */
+	if (READ_ONCE(rq->state) == BATON_REQ_TAKEN)
+		return -EBUSY;
 	baton_post_request(resource, arg, size);
 	for (;;) {
 		state = READ_ONCE(rq->state);
