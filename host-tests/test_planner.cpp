@@ -224,3 +224,12 @@ TEST_CASE("facts: the legacy UARTs A's 8250 driver found")
     CHECK(legacy_uarts("") == 0);
     CHECK(legacy_uarts("0: uart:16550A port:00001000 irq:9\n") == 0);
 }
+
+TEST_CASE("pci_bdf names a function the way the plan spells it")
+{
+    CHECK(pci_bdf(0x20) == "00:04.0");
+    CHECK(pci_bdf(0xff << 8 | 0x1f << 3 | 7) == "ff:1f.7");
+    auto back = baton::parse_bdf(baton::Str("00:05.0", 7));
+    REQUIRE(back.ok());
+    CHECK(pci_bdf(back.value()) == "00:05.0");
+}

@@ -55,6 +55,11 @@ static struct baton_link __rcu *baton_link;
 /* peer_gone (the platform, at a handover) and down (unload) may race: one at a time. */
 static DEFINE_MUTEX(baton_link_mutex);
 
+static struct baton_link *baton_link_locked(void)
+{
+	return rcu_dereference_protected(baton_link, lockdep_is_held(&baton_link_mutex));
+}
+
 static void baton_link_ring_peer(struct baton_link *lk)
 {
 	lk->rung++;
@@ -540,11 +545,9 @@ void baton_link_peer_gone(void)
 	struct baton_link *lk;
 
 	mutex_lock(&baton_link_mutex);
-	lk = rcu_dereference_protected(baton_link, lockdep_is_held(&baton_link_mutex));
-	if (!lk) {
-		mutex_unlock(&baton_link_mutex);
-		return;
-	}
+	lk = baton_link_locked();
+	if (!lk)
+		goto out;
 	txq = netdev_get_tx_queue(lk->dev, 0);
 	rtnl_lock();
 	__netif_tx_lock_bh(txq);
@@ -558,6 +561,7 @@ void baton_link_peer_gone(void)
 	rtnl_unlock();
 	del_timer_sync(&lk->stall_timer);
 	netdev_info(lk->dev, "the peer is gone: link down for good\n");
+out:
 	mutex_unlock(&baton_link_mutex);
 }
 EXPORT_SYMBOL_GPL(baton_link_peer_gone);
@@ -567,11 +571,9 @@ void baton_link_down(void)
 	struct baton_link *lk;
 
 	mutex_lock(&baton_link_mutex);
-	lk = rcu_dereference_protected(baton_link, lockdep_is_held(&baton_link_mutex));
-	if (!lk) {
-		mutex_unlock(&baton_link_mutex);
-		return;
-	}
+	lk = baton_link_locked();
+	if (!lk)
+		goto out;
 	/* No doorbell reaches lk after this; ndo_stop says goodbye while the area is ours. */
 	RCU_INIT_POINTER(baton_link, NULL);
 	synchronize_rcu();
@@ -580,6 +582,7 @@ void baton_link_down(void)
 	del_timer_sync(&lk->stall_timer);
 	netif_napi_del(&lk->napi);
 	free_netdev(lk->dev);
+out:
 	mutex_unlock(&baton_link_mutex);
 }
 EXPORT_SYMBOL_GPL(baton_link_down);

@@ -86,10 +86,9 @@ def bench_baton(ctx) -> dict:
             # What an operator does with B up before the switch: the service address moves to
             # B's own NIC on the same segment (a gratuitous ARP), then A lets go of it.
             t_failover = time.monotonic()
-            m.com2.run(f"ip addr add {SERVICE_IP}/24 dev $(grep -l {NIC_B_MAC} "
-                       f"/sys/class/net/*/address | cut -d/ -f5) && arping -U -c 1 -I "
-                       f"$(grep -l {NIC_B_MAC} /sys/class/net/*/address | cut -d/ -f5) "
-                       f"-s {SERVICE_IP} {SERVICE_IP}")
+            m.com2.run(f"nic=$(grep -l {NIC_B_MAC} /sys/class/net/*/address | cut -d/ -f5) && "
+                       f"ip addr add {SERVICE_IP}/24 dev $nic && "
+                       f"arping -U -c 1 -I $nic -s {SERVICE_IP} {SERVICE_IP}")
             m.com1.run(f"ip addr del {SERVICE_IP}/24 dev br0")
             failover_s = time.monotonic() - t_failover
             time.sleep(1)

@@ -199,8 +199,7 @@ void print_plan(const LaunchPlan& lp, bool json)
     printf("B's UART    %s (COM2)\n", hex(lp.plan.console_port).c_str());
     printf("B's PCI     %s\n", lp.plan.npci ? "" : "none");
     for (size_t i = 0; i < lp.plan.npci; i++)
-        printf("            %02x:%02x.%x\n", lp.plan.pci[i] >> 8, (lp.plan.pci[i] >> 3) & 0x1f,
-               lp.plan.pci[i] & 7);
+        printf("            %s\n", pci_bdf(lp.plan.pci[i]).c_str());
     printf("B's e820    %zu entries\n", lp.b_e820.count);
     for (size_t i = 0; i < lp.b_e820.count; i++) {
         const E820Entry& e = lp.b_e820.entries[i];
@@ -556,15 +555,11 @@ struct MovedThing {
 
 std::string thing_name(uint32_t resource, uint64_t arg)
 {
-    char b[32];
     if (resource == BATON_RES_PCI)
-        snprintf(b, sizeof(b), "%02x:%02x.%x", unsigned(arg >> 8) & 0xff,
-                 unsigned(arg >> 3) & 0x1f, unsigned(arg) & 7);
-    else if (resource == BATON_RES_UART)
-        snprintf(b, sizeof(b), "%#llx", static_cast<unsigned long long>(arg));
-    else
-        snprintf(b, sizeof(b), "%llu", static_cast<unsigned long long>(arg));
-    return b;
+        return pci_bdf(uint32_t(arg));
+    if (resource == BATON_RES_UART)
+        return hex(arg);
+    return std::to_string(arg);
 }
 
 std::vector<MovedThing> moved_things(const baton_ledger& l, uint32_t nevents)

@@ -13,6 +13,13 @@ std::string hex(uint64_t v)
     return b;
 }
 
+std::string pci_bdf(uint32_t id)
+{
+    char b[16];
+    snprintf(b, sizeof(b), "%02x:%02x.%x", (id >> 8) & 0xff, (id >> 3) & 0x1f, id & 7);
+    return b;
+}
+
 namespace {
 
 std::string range_text(PhysRange r) { return hex(r.begin()) + "-" + hex(r.end() - 1); }
@@ -48,12 +55,8 @@ std::string LaunchPlan::text() const
         t += (i ? "," : "") + std::to_string(plan.cpus[i]);
     if (plan.npci) {
         t += " pci=";
-        for (size_t i = 0; i < plan.npci; i++) {
-            char b[16];
-            snprintf(b, sizeof(b), "%s%02x:%02x.%x", i ? "," : "", plan.pci[i] >> 8,
-                     (plan.pci[i] >> 3) & 0x1f, plan.pci[i] & 7);
-            t += b;
-        }
+        for (size_t i = 0; i < plan.npci; i++)
+            t += (i ? "," : "") + pci_bdf(plan.pci[i]);
     }
     auto ranges = [&](const char* key, const PhysRange* rs, size_t n) {
         for (size_t i = 0; i < n; i++)

@@ -42,6 +42,8 @@ struct LaunchPlan {
 
 // "0x..." as the CLI prints addresses and sizes.
 std::string hex(uint64_t v);
+// "BB:DD.F" of a PCI function (bus << 8 | devfn, segment 0): the plan's form, parse_bdf's input.
+std::string pci_bdf(uint32_t id);
 
 // Refuses (one line, naming the fix) when A lacks a reservation, a CPU is CPU 0 or absent,
 // the partition is outside the crashkernel region or cannot hold B.

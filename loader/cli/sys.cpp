@@ -14,6 +14,8 @@
 #include <cstring>
 #include <memory>
 
+#include "planner.h"
+
 namespace baton::cli {
 
 Fd::~Fd()
@@ -61,20 +63,9 @@ std::optional<std::string> write_file(const std::string& path, std::string_view 
     return std::nullopt;
 }
 
-namespace {
-
-std::string pci_name(uint32_t id)
-{
-    char b[24];
-    snprintf(b, sizeof(b), "0000:%02x:%02x.%x", (id >> 8) & 0xff, (id >> 3) & 0x1f, id & 7);
-    return b;
-}
-
-}  // namespace
-
 Expected<PciFunction> pci_function(uint32_t id)
 {
-    PciFunction f{id, pci_name(id), {}, 0};
+    PciFunction f{id, "0000:" + pci_bdf(id), {}, 0};
     const std::string dir = "/sys/bus/pci/devices/" + f.name;
     auto cls = read_file(dir + "/class");
     if (!cls)
