@@ -61,6 +61,15 @@ MachineFacts reference()
     return f;
 }
 
+// What `baton plan` passes besides the operator's options: B's CONFIG_NR_CPUS (B's build).
+PlanOptions b8()
+{
+    PlanOptions o;
+    o.b_nr_cpus = 8;
+    o.b_config = "/usr/lib/baton/bzImage.config";
+    return o;
+}
+
 std::string refused(const MachineFacts& f, const PlanOptions& o)
 {
     auto r = make_plan(f, o);
@@ -109,7 +118,7 @@ TEST_CASE("facts: cpuinfo, cmdline, memmap types")
 
 TEST_CASE("plan: the reference machine's default plan")
 {
-    const auto r = make_plan(reference(), {});
+    const auto r = make_plan(reference(), b8());
     const LaunchPlan& lp = planned(r);
     // late: A's RAM above 1 MiB that is not movable (below the partition; the last block,
     // which has the firmware's ACPI area in it); hot: the movable blocks outside the partition.
@@ -135,7 +144,7 @@ TEST_CASE("plan: without memory hotplug all of A's RAM is late")
 {
     MachineFacts f = reference();
     f.blocks.clear();
-    const auto r = make_plan(f, {});
+    const auto r = make_plan(f, b8());
     const LaunchPlan& lp = planned(r);
     CHECK(lp.text() == "partition=0x10000000+0x20000000 cpus=2,3 "
                        "late=0x100000+0xff00000,0x30000000+0x4ffe0000");
@@ -143,7 +152,7 @@ TEST_CASE("plan: without memory hotplug all of A's RAM is late")
 
 TEST_CASE("plan: options")
 {
-    PlanOptions o;
+    PlanOptions o = b8();
     o.cpus = {1};
     o.partition = "0x18000000+256M";
     o.pci = {"00:05.0"};
@@ -157,7 +166,7 @@ TEST_CASE("plan: options")
 TEST_CASE("plan: refusals name the fix")
 {
     MachineFacts f = reference();
-    PlanOptions o;
+    PlanOptions o = b8();
     SECTION("CPU 0")
     {
         o.cpus = {0, 1};
@@ -232,4 +241,68 @@ TEST_CASE("pci_bdf names a function the way the plan spells it")
     auto back = baton::parse_bdf(baton::Str("00:05.0", 7));
     REQUIRE(back.ok());
     CHECK(pci_bdf(back.value()) == "00:05.0");
+}
+
+TEST_CASE("plan: a machine beyond the ledger, the record or B is refused up front")
+{
+    MachineFacts f = reference();
+    PlanOptions o = b8();
+    SECTION("more CPUs than B's NR_CPUS: the 10-vCPU machine whose handover stopped at cpu 7")
+    {
+        f.present_cpus = 10;
+        CHECK(refused(f, o) == "this machine has 10 CPUs but B's kernel runs at most 8 "
+                               "(CONFIG_NR_CPUS in /usr/lib/baton/bzImage.config): build B "
+                               "with CONFIG_NR_CPUS=10 or more");
+    }
+    SECTION("offline CPUs count: B gets every CPU of the machine in the end")
+    {
+        f.present_cpus = 9;  // /proc/cpuinfo lists only the 4 online ones
+        CHECK(refused(f, o).find("has 9 CPUs") != std::string::npos);
+    }
+    SECTION("more CPUs than the ledger holds")
+    {
+        f.present_cpus = BATON_MAX_CPUS + 1;
+        o.b_nr_cpus = 8192;
+        CHECK(refused(f, o) == "this machine has 65 CPUs; the ledger holds 64 (BATON_MAX_CPUS)");
+    }
+    SECTION("exactly what B runs is fine")
+    {
+        f.present_cpus = 8;
+        CHECK(std::holds_alternative<LaunchPlan>(make_plan(f, o)));
+    }
+    SECTION("more --pci functions than the record holds")
+    {
+        for (unsigned i = 0; i <= BATON_MAX_PCI; i++)
+            o.pci.push_back(pci_bdf(0x100 + (i << 3)));
+        CHECK(refused(f, o) == "--pci names 17 PCI functions; B's partition record holds 16 "
+                               "(BATON_MAX_PCI)");
+    }
+    SECTION("more driven PCI functions than B adopts in the handover; bridges do not count")
+    {
+        for (uint32_t i = 0; i < BATON_MAX_PCI; i++)
+            f.pci.push_back({0x100 + (i << 3), true, false});
+        f.pci.push_back({0x0, true, true});    // the host bridge stays
+        f.pci.push_back({0x8, false, false});  // no driver in A: nothing to hand over
+        CHECK(std::holds_alternative<LaunchPlan>(make_plan(f, o)));
+        f.pci.push_back({0x200, true, false});
+        CHECK(refused(f, o) == "A drives 17 PCI functions; B adopts at most 16 in the handover "
+                               "(BATON_MAX_PCI)");
+    }
+    SECTION("a firmware memory map longer than the launch block holds")
+    {
+        while (f.firmware.size() <= BATON_LAUNCH_MAX_E820)
+            f.firmware.push_back({PhysRange(PhysAddr(0x100000000ull + f.firmware.size() * 0x2000),
+                                            0x1000), E820Type::reserved});
+        CHECK(refused(f, o).find("has 129 entries; the launch block holds 128") !=
+              std::string::npos);
+    }
+    SECTION("more movable blocks than the ledger tracks")
+    {
+        // 70 more movable 128 MiB blocks above 4 GiB, with the 9 below: 79 moves.
+        f.firmware.push_back({PhysRange(PhysAddr(0x100000000ull), 70ull << 27), E820Type::ram});
+        for (uint64_t i = 32; i < 32 + 70; i++)
+            f.blocks.push_back({i << 27, 1ull << 27, true});
+        CHECK(refused(f, o) == "A's movable memory is 79 memory blocks; the ledger tracks 64 "
+                               "memory moves (BATON_MAX_MEM)");
+    }
 }

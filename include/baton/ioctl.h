@@ -11,6 +11,11 @@
 
 #define BATON_DEVICE "/dev/baton"
 
+/*
+ * Every ioctl needs CAP_SYS_BOOT (EPERM) and a kernel that is not locked down: under
+ * lockdown A cannot kexec_load baton's unsigned image, so every ioctl fails with EPERM.
+ */
+
 /* After kexec_load(KEXEC_ON_CRASH) placed the segments: record the plan in the ledger. */
 struct baton_load_args {
 	baton_u64 partition_base;
@@ -31,8 +36,15 @@ struct baton_status {
 	baton_s64 heartbeat_age_ms;	/* since B's heartbeat last moved; -1: never seen */
 	baton_s64 since_launch_ms;	/* since LAUNCH; -1: not launched */
 	baton_u64 doorbells;		/* doorbell NMIs from B that A's module took */
+	baton_u32 crash_slot;		/* BATON_SLOT_* bits */
+	baton_u32 pad;
+	baton_u64 crash_refusals;	/* other crash kexec calls refused while baton held it */
 	struct baton_ledger ledger;	/* a snapshot */
 };
+
+#define BATON_SLOT_HELD		(1u << 0)	/* baton holds the crash slot: the guard is armed */
+#define BATON_SLOT_LOADED	(1u << 1)	/* a crash image is loaded (kexec_crash_loaded) */
+#define BATON_SLOT_INTACT	(1u << 2)	/* the launch block is as LOAD found it */
 
 #define BATON_IOC_LOAD		_IOW('B', 1, struct baton_load_args)
 #define BATON_IOC_LAUNCH	_IOW('B', 2, struct baton_launch_args)
@@ -68,5 +80,28 @@ struct baton_hand_over_args {
 };
 
 #define BATON_IOC_HAND_OVER	_IOW('B', 6, struct baton_hand_over_args)
+
+/*
+ * The crash slot (A's crash image is baton's from `baton load` until baton unloads it).
+ * While baton holds it, every other kexec_load(KEXEC_ON_CRASH), kexec_file_load
+ * (KEXEC_FILE_ON_CRASH), crash unload and write to /sys/kernel/kexec_crash_size fails with
+ * EBUSY.  LOAD: hold it (EEXIST if a crash image is loaded already) and let the caller's
+ * next crash load through.  UNLOAD: let the caller's next crash unload through (ENOENT if
+ * baton does not hold the slot; EBUSY while B runs on its CPUs).  A pass is good for one
+ * call within 10 s.  FREE: the slot is empty again, stop holding it (EBUSY while an image is
+ * loaded).  LOAD (BATON_IOC_LOAD) needs the slot held with an image in it.
+ */
+enum baton_slot_op {
+	BATON_SLOT_LOAD = 1,
+	BATON_SLOT_UNLOAD = 2,
+	BATON_SLOT_FREE = 3,
+};
+
+struct baton_slot_args {
+	baton_u32 op;			/* enum baton_slot_op */
+	baton_u32 flags;		/* none defined yet, must be 0 */
+};
+
+#define BATON_IOC_SLOT		_IOW('B', 7, struct baton_slot_args)
 
 #endif /* BATON_IOCTL_H */

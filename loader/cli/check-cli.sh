@@ -25,7 +25,20 @@ check_refusal "takes 2 arguments, got 'cpu'" release cpu
 check_refusal "release cpu: 'x' is not a CPU number" release cpu x
 check_refusal "unknown resource 'disk'" release disk 1
 check_refusal "--timeout-ms: '0' is not 1..600000" release cpu 1 --timeout-ms 0
+# Without CAP_SYS_BOOT every command is refused before it reads or changes anything; a
+# ledger file needs no privilege.
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+	nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$baton" "$@"; }
+	for c in plan load launch "release cpu 1" handover status abort unload; do
+		err=$(nobody $c 2>&1 >/dev/null); rc=$?
+		[ $rc = 1 ] && [ "$err" = "baton: ${c%% *} needs root (CAP_SYS_BOOT, as kexec does): run baton as root" ] ||
+			{ say "baton $c as nobody: expected the root refusal, got $rc: $err"; fail=1; }
+	done
+	err=$(nobody status --ledger /nonexistent 2>&1 >/dev/null)
+	echo "$err" | grep -qF "cannot read /nonexistent: it does not exist" ||
+		{ say "baton status --ledger as nobody: $err"; fail=1; }
+fi
 json=$("$baton" bogus --json 2>/dev/null)
 echo "$json" | grep -q '"ok":false' || { say "--json refusal is not JSON with ok=false: $json"; fail=1; }
-[ $fail = 0 ] && say "help on every command, one-line refusals, JSON errors"
+[ $fail = 0 ] && say "help on every command, one-line refusals, JSON errors, root needed"
 exit $fail

@@ -138,4 +138,97 @@ uint32_t legacy_uarts(std::string_view text)
     return mask;
 }
 
+namespace {
+
+// Each line of `text`, without its newline (and a carriage return).
+template <typename F>
+void for_each_line(std::string_view text, F f)
+{
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos)
+            nl = text.size();
+        std::string_view line = text.substr(pos, nl - pos);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        f(line);
+        pos = nl + 1;
+    }
+}
+
+std::optional<uint64_t> parse_decimal(std::string_view s)
+{
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 10);
+    if (s.empty() || ec != std::errc() || p != s.data() + s.size())
+        return std::nullopt;
+    return v;
+}
+
+}  // namespace
+
+std::optional<size_t> count_cpu_list(std::string_view text)
+{
+    text = trim(text);
+    if (text.empty())
+        return std::nullopt;
+    size_t n = 0;
+    int64_t last = -1;  // ranges come in increasing order, as the kernel prints them
+    for (size_t pos = 0; pos <= text.size();) {
+        size_t comma = text.find(',', pos);
+        if (comma == std::string_view::npos)
+            comma = text.size();
+        const std::string_view item = text.substr(pos, comma - pos);
+        const size_t dash = item.find('-');
+        const auto lo = parse_decimal(item.substr(0, dash));
+        const auto hi = dash == std::string_view::npos ? lo : parse_decimal(item.substr(dash + 1));
+        // CPU numbers stay far below 2^31 (the kernel's NR_CPUS_MAX is 8192).
+        if (!lo || !hi || *hi < *lo || *hi >= (1u << 31) || int64_t(*lo) <= last)
+            return std::nullopt;
+        n += size_t(*hi - *lo + 1);
+        last = int64_t(*hi);
+        pos = comma + 1;
+    }
+    return n;
+}
+
+std::optional<uint64_t> kconfig_number(std::string_view config, std::string_view name)
+{
+    std::optional<uint64_t> found;
+    bool twice = false;
+    for_each_line(config, [&](std::string_view line) {
+        if (line.size() <= name.size() || line.substr(0, name.size()) != name ||
+            line[name.size()] != '=')
+            return;
+        twice = twice || found.has_value();
+        found = parse_decimal(line.substr(name.size() + 1));
+        twice = twice || !found;
+    });
+    if (twice)
+        return std::nullopt;
+    return found;
+}
+
+std::optional<bool> has_capability(std::string_view proc_status, unsigned cap)
+{
+    std::optional<bool> out;
+    for_each_line(proc_status, [&](std::string_view line) {
+        if (line.substr(0, 7) != "CapEff:" || cap >= 64)
+            return;
+        uint64_t v;
+        if (parse_hex(line.substr(7), v))
+            out = (v >> cap) & 1;
+    });
+    return out;
+}
+
+std::string lockdown_mode(std::string_view text)
+{
+    const size_t open = text.find('['), close = text.find(']');
+    if (open == std::string_view::npos || close == std::string_view::npos || close < open)
+        return "";
+    return std::string(text.substr(open + 1, close - open - 1));
+}
+
 }  // namespace baton::cli

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,11 +32,20 @@ struct MemoryBlockFact {
     bool movable;  // online and in ZONE_MOVABLE
 };
 
+// One of A's PCI functions, as far as the handover cares.
+struct PciFact {
+    uint32_t id;      // bus << 8 | devfn
+    bool driver;      // A's driver is bound: the handover hands it to B
+    bool bridge;      // class 0x06: stays with the machine
+};
+
 struct MachineFacts {
     std::vector<MemoryBlockFact> blocks;
+    std::vector<PciFact> pci;
     std::vector<IomemEntry> iomem;
     std::vector<E820Entry> firmware;  // /sys/firmware/memmap: the map before memmap= edits
-    std::vector<CpuInfo> cpus;        // every present CPU, online or not
+    std::vector<CpuInfo> cpus;        // A's online CPUs (/proc/cpuinfo)
+    size_t present_cpus = 0;          // the machine's CPUs (/sys/devices/system/cpu/present)
     std::string cmdline;              // A's /proc/cmdline
 };
 
@@ -50,5 +60,16 @@ std::vector<CpuInfo> parse_cpuinfo(std::string_view text);
 uint32_t legacy_uarts(std::string_view proc_serial);
 // Whether A's command line has `param` (exact `key=value` or a bare key).
 bool cmdline_has(std::string_view cmdline, std::string_view param);
+// A sysfs CPU list ("0-3,5\n"): how many CPUs it names; nullopt if it is not one.
+std::optional<size_t> count_cpu_list(std::string_view text);
+// The integer value of `name` (e.g. CONFIG_NR_CPUS) in a kernel .config; nullopt if it is
+// not set, given twice or not a decimal number.
+std::optional<uint64_t> kconfig_number(std::string_view config, std::string_view name);
+// Whether /proc/self/status's CapEff has capability `cap` (CAP_SYS_BOOT = 22); nullopt if
+// the text has no readable CapEff line.
+std::optional<bool> has_capability(std::string_view proc_status, unsigned cap);
+// The active mode of /sys/kernel/security/lockdown ("none [integrity] confidentiality" ->
+// "integrity"); "" if the text names none.
+std::string lockdown_mode(std::string_view text);
 
 }  // namespace baton::cli

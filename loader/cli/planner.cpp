@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "plan_limits.h"
+
 namespace baton::cli {
 
 std::string hex(uint64_t v)
@@ -110,13 +112,27 @@ std::string ranges_text(const Ranges& rs)
     return t;
 }
 
-}  // namespace
-
 // A's RAM that B gets in the handover: `hot` = A's movable memory blocks, handed over while A
 // runs; `late` = the rest of A's RAM above 1 MiB (B reserves the first MiB anyway), which B
 // takes when A stops.
-std::string handover_memory(const MachineFacts& f, PhysRange partition, PhysRange low)
+struct HandoverMemory {
+    Ranges late, hot;
+    size_t hot_blocks = 0;  // one ledger slot each in the handover
+
+    std::string text() const
+    {
+        std::string t;
+        if (!late.empty())
+            t += " late=" + ranges_text(late);
+        if (!hot.empty())
+            t += " hot=" + ranges_text(hot);
+        return t;
+    }
+};
+
+HandoverMemory handover_memory(const MachineFacts& f, PhysRange partition, PhysRange low)
 {
+    HandoverMemory m;
     Ranges ram;
     for (const E820Entry& e : f.firmware)
         if (e.type == E820Type::ram && !e.range.empty())
@@ -128,8 +144,10 @@ std::string handover_memory(const MachineFacts& f, PhysRange partition, PhysRang
         const PhysRange r(PhysAddr(b.base), b.size);
         const bool all_ram = std::any_of(ram.begin(), ram.end(),
                                          [&](PhysRange x) { return x.contains(r); });
-        if (b.movable && all_ram)
+        if (b.movable && all_ram) {
             hot.push_back(r);
+            m.hot_blocks++;
+        }
     }
     hot = merged(hot);
     Ranges late = ram;
@@ -137,20 +155,17 @@ std::string handover_memory(const MachineFacts& f, PhysRange partition, PhysRang
         late = subtract(late, h);
     late = merged(late);
     // Page granularity for B's e820 and memblock.
-    Ranges late_pages;
     for (PhysRange r : late) {
         const uint64_t b = (r.begin() + kPageSize - 1) & ~(kPageSize - 1);
         const uint64_t e = r.end() & ~(kPageSize - 1);
         if (e > b)
-            late_pages.push_back(PhysRange::from_to(b, e));
+            m.late.push_back(PhysRange::from_to(b, e));
     }
-    std::string t;
-    if (!late_pages.empty())
-        t += " late=" + ranges_text(late_pages);
-    if (!hot.empty())
-        t += " hot=" + ranges_text(hot);
-    return t;
+    m.hot = hot;
+    return m;
 }
+
+}  // namespace
 
 std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const PlanOptions& opt)
 {
@@ -164,6 +179,9 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
     if (!cmdline_has(f.cmdline, "no_ipi_broadcast=1"))
         return std::string("A broadcasts IPIs that would hit B's CPUs: boot A with "
                            "no_ipi_broadcast=1");
+
+    if (auto err = check_machine_limits(f, opt.pci.size(), opt.b_nr_cpus, opt.b_config))
+        return *err;
 
     LaunchPlan lp;
     lp.crash_region = *crash;
@@ -212,7 +230,10 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
         return "partition " + range_text(parsed.value().partition) +
                " is outside the crashkernel region " + range_text(*crash);
     // A's memory for the handover, now that the partition is known.
-    text += handover_memory(f, parsed.value().partition, parsed.value().low);
+    const HandoverMemory mem = handover_memory(f, parsed.value().partition, parsed.value().low);
+    if (auto err = check_memory_limits(mem.late, mem.hot, mem.hot_blocks))
+        return *err;
+    text += mem.text();
     parsed = parse_plan(Str(text.data(), text.size()));
     if (!parsed.ok())
         return std::string(parsed.error().msg.c_str());

@@ -23,6 +23,8 @@ struct PlanOptions {
     KernelImage kernel{};
     bool have_kernel = false;
     uint64_t initrd_size = 0;
+    uint64_t b_nr_cpus = 0;                // B's CONFIG_NR_CPUS (b_cpu_limit, plan_limits.h)
+    std::string b_config;                  // the .config it came from
 };
 
 struct PlannedCpu {
@@ -46,7 +48,8 @@ std::string hex(uint64_t v);
 std::string pci_bdf(uint32_t id);
 
 // Refuses (one line, naming the fix) when A lacks a reservation, a CPU is CPU 0 or absent,
-// the partition is outside the crashkernel region or cannot hold B.
+// the partition is outside the crashkernel region or cannot hold B, or the machine is beyond
+// what the ledger, the record or B can hold (plan_limits.h).
 std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& facts, const PlanOptions& opt);
 
 }  // namespace baton::cli

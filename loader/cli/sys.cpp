@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 
+#include "errors.h"
 #include "planner.h"
 
 namespace baton::cli {
@@ -39,13 +40,13 @@ Expected<std::string> read_file(const std::string& path)
 {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0)
-        return Error(path + ": " + strerror(errno));
+        return Error("cannot read " + path + ": " + errno_phrase(errno));
     std::string out;
     char buf[65536];
     for (;;) {
         ssize_t n = ::read(fd.get(), buf, sizeof(buf));
         if (n < 0)
-            return Error(path + ": " + strerror(errno));
+            return Error("cannot read " + path + ": " + errno_phrase(errno));
         if (n == 0)
             break;
         out.append(buf, size_t(n));
@@ -57,9 +58,12 @@ std::optional<std::string> write_file(const std::string& path, std::string_view 
 {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
     if (fd.get() < 0)
-        return path + ": " + strerror(errno);
-    if (::write(fd.get(), data.data(), data.size()) != ssize_t(data.size()))
-        return path + ": " + strerror(errno);
+        return "cannot write " + path + ": " + errno_phrase(errno);
+    const ssize_t n = ::write(fd.get(), data.data(), data.size());
+    if (n < 0)
+        return "cannot write " + path + ": " + errno_phrase(errno);
+    if (n != ssize_t(data.size()))
+        return "cannot write " + path + ": the kernel took only part of it";
     return std::nullopt;
 }
 
@@ -81,16 +85,15 @@ Expected<PciFunction> pci_function(uint32_t id)
 Expected<std::vector<PciFunction>> pci_functions()
 {
     std::vector<PciFunction> out;
-    DIR* d = opendir("/sys/bus/pci/devices");
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir("/sys/bus/pci/devices"), ::closedir);
     if (!d)
-        return Error(std::string("/sys/bus/pci/devices: ") + strerror(errno));
+        return Error("cannot list /sys/bus/pci/devices: " + errno_phrase(errno));
     std::vector<uint32_t> ids;
-    while (dirent* e = readdir(d)) {
+    while (dirent* e = readdir(d.get())) {
         unsigned seg, bus, dev, fn;
         if (sscanf(e->d_name, "%x:%x:%x.%x", &seg, &bus, &dev, &fn) == 4 && seg == 0)
             ids.push_back(bus << 8 | dev << 3 | fn);
     }
-    closedir(d);
     std::sort(ids.begin(), ids.end());
     for (uint32_t id : ids)
         if (auto f = pci_function(id))
@@ -149,11 +152,25 @@ Expected<MachineFacts> read_machine_facts()
     if (!cpuinfo)
         return Error(cpuinfo.error);
     f.cpus = parse_cpuinfo(*cpuinfo.value);
+    const std::string present_path = "/sys/devices/system/cpu/present";
+    auto present = read_file(present_path);
+    if (!present)
+        return Error(present.error);
+    const auto present_cpus = count_cpu_list(*present.value);
+    if (!present_cpus)
+        return Error(present_path + ": not a CPU list");
+    f.present_cpus = *present_cpus;
+    auto fns = pci_functions();
+    if (!fns)
+        return Error(fns.error);
+    for (const PciFunction& p : *fns.value)
+        f.pci.push_back({p.id, !p.driver.empty(), (p.pci_class >> 16) == 0x06});
 
     const std::string dir = "/sys/firmware/memmap";
     std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
     if (!d)
-        return Error(dir + ": " + strerror(errno) + " (A needs CONFIG_FIRMWARE_MEMMAP)");
+        return Error("cannot list " + dir + ": " + errno_phrase(errno) +
+                     " (A needs CONFIG_FIRMWARE_MEMMAP)");
     while (dirent* e = ::readdir(d.get())) {
         if (e->d_name[0] == '.')
             continue;
@@ -205,7 +222,7 @@ Expected<std::vector<MemoryBlock>> memory_blocks()
                        zones ? trim(*zones.value) : "?"});
     }
     if (ec)
-        return Error(dir + ": " + ec.message());
+        return Error("cannot list " + dir + ": " + errno_phrase(ec.value()));
     std::sort(out.begin(), out.end(),
               [](const MemoryBlock& a, const MemoryBlock& b) { return a.index < b.index; });
     return out;
@@ -231,22 +248,22 @@ std::optional<std::string> online_offline_memory()
     return errs;
 }
 
-std::optional<std::string> kexec_load_crash(uint64_t entry, std::span<const Segment> segs)
+int kexec_load_crash(uint64_t entry, std::span<const Segment> segs)
 {
     std::vector<kexec_segment> ks;
     for (const Segment& s : segs)
         ks.push_back({s.buf.data(), s.buf.size(), reinterpret_cast<const void*>(s.mem), s.memsz});
     if (::syscall(SYS_kexec_load, entry, ks.size(), ks.data(),
                   KEXEC_ON_CRASH | KEXEC_ARCH_X86_64) != 0)
-        return std::string("kexec_load(KEXEC_ON_CRASH): ") + strerror(errno);
-    return std::nullopt;
+        return errno;
+    return 0;
 }
 
-std::optional<std::string> kexec_unload_crash()
+int kexec_unload_crash()
 {
     if (::syscall(SYS_kexec_load, 0, 0, nullptr, KEXEC_ON_CRASH | KEXEC_ARCH_X86_64) != 0)
-        return std::string("kexec_load(unload): ") + strerror(errno);
-    return std::nullopt;
+        return errno;
+    return 0;
 }
 
 bool kexec_crash_loaded()
@@ -259,52 +276,65 @@ Expected<Device> Device::open()
 {
     Fd fd(::open(BATON_DEVICE, O_RDWR | O_CLOEXEC));
     if (fd.get() < 0)
-        return Error(std::string(BATON_DEVICE) + ": " + strerror(errno) +
-                     (errno == ENOENT ? " (is baton.ko loaded?)" : ""));
+        return Error(device_error(errno));
     return Device(std::move(fd));
 }
 
-std::optional<std::string> Device::call(unsigned long req, void* arg, std::string_view what) const
+int Device::call(unsigned long req, void* arg) const
 {
-    if (::ioctl(fd_.get(), req, arg) == 0)
-        return std::nullopt;
-    return std::string(what) + ": " + strerror(errno);
+    return ::ioctl(fd_.get(), req, arg) == 0 ? 0 : errno;
 }
 
-std::optional<std::string> Device::load(const baton_load_args& a) const
+int Device::load(const baton_load_args& a) const
 {
-    return call(BATON_IOC_LOAD, const_cast<baton_load_args*>(&a), "baton.ko load");
+    return call(BATON_IOC_LOAD, const_cast<baton_load_args*>(&a));
 }
 
-std::optional<std::string> Device::launch() const
+int Device::launch() const
 {
     baton_launch_args a{};
-    return call(BATON_IOC_LAUNCH, &a, "baton.ko launch");
+    return call(BATON_IOC_LAUNCH, &a);
 }
 
-std::optional<std::string> Device::abort() const
+int Device::abort() const
 {
-    return call(BATON_IOC_ABORT, nullptr, "baton.ko abort");
+    return call(BATON_IOC_ABORT, nullptr);
+}
+
+int Device::slot(uint32_t op) const
+{
+    baton_slot_args a{};
+    a.op = op;
+    return call(BATON_IOC_SLOT, &a);
+}
+
+std::optional<std::string> Device::unload_own_image() const
+{
+    if (int err = slot(BATON_SLOT_UNLOAD))
+        return slot_error(BATON_SLOT_UNLOAD, err);
+    if (int err = kexec_unload_crash())
+        return kexec_error(err, true);
+    if (int err = slot(BATON_SLOT_FREE))
+        return slot_error(BATON_SLOT_FREE, err);
+    return std::nullopt;
 }
 
 int Device::release(const baton_release_args& a) const
 {
-    return ::ioctl(fd_.get(), BATON_IOC_RELEASE, &a) == 0 ? 0 : errno;
+    return call(BATON_IOC_RELEASE, const_cast<baton_release_args*>(&a));
 }
 
 int Device::hand_over(uint32_t uarts) const
 {
     baton_hand_over_args a{};
     a.uarts = uarts;
-    return ::ioctl(fd_.get(), BATON_IOC_HAND_OVER, &a) == 0 ? 0 : errno;
+    return call(BATON_IOC_HAND_OVER, &a);
 }
 
-Expected<baton_status> Device::status() const
+int Device::status(baton_status& st) const
 {
-    baton_status st{};
-    if (auto err = call(BATON_IOC_STATUS, &st, "baton.ko status"))
-        return Error(*err);
-    return st;
+    st = baton_status{};
+    return call(BATON_IOC_STATUS, &st);
 }
 
 }  // namespace baton::cli

@@ -102,27 +102,32 @@ struct Segment {
     uint64_t memsz;
 };
 // kexec_load(2) with KEXEC_ON_CRASH: the kernel copies every segment to its final address in
-// the crashkernel region and write-protects the region.
-std::optional<std::string> kexec_load_crash(uint64_t entry, std::span<const Segment> segs);
-std::optional<std::string> kexec_unload_crash();
+// the crashkernel region and write-protects the region.  0 or the errno (errors.h words it).
+// While baton holds the crash slot, only a call with its pass gets through (Device::slot).
+int kexec_load_crash(uint64_t entry, std::span<const Segment> segs);
+int kexec_unload_crash();
 bool kexec_crash_loaded();
 
-// /dev/baton.
+// /dev/baton.  Each ioctl returns 0 or the module's errno: the caller knows what each means
+// for what it asked (errors.h).
 class Device {
 public:
     static Expected<Device> open();
-    std::optional<std::string> load(const baton_load_args& a) const;
-    std::optional<std::string> launch() const;
-    std::optional<std::string> abort() const;
-    Expected<baton_status> status() const;
-    // 0, or the module's errno: the caller knows what each means for the resource.
+    int load(const baton_load_args& a) const;
+    int launch() const;
+    int abort() const;
+    int status(baton_status& st) const;
     int release(const baton_release_args& a) const;
-    // Returns only if A cannot stop yet: the module's errno.
+    // Returns only if A cannot stop yet.
     int hand_over(uint32_t uarts) const;
+    // The crash slot (enum baton_slot_op).
+    int slot(uint32_t op) const;
+    // Baton's own image out of the crash slot, and the slot free: nullopt on success.
+    std::optional<std::string> unload_own_image() const;
 
 private:
     explicit Device(Fd fd) : fd_(std::move(fd)) {}
-    std::optional<std::string> call(unsigned long req, void* arg, std::string_view what) const;
+    int call(unsigned long req, void* arg) const;
     Fd fd_;
 };
 

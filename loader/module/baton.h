@@ -72,6 +72,14 @@ void baton_unmap_ioapics(struct baton_ioapics *io);
 unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io);
 s64 baton_mask_ioapic_gsi(struct baton_ioapics *io, u32 gsi);
 
+/* baton_crash_slot.c: nothing but baton replaces, unloads or shrinks its crash image. */
+int baton_slot_pass(u32 op);
+void baton_slot_free(void);
+bool baton_slot_held(void);
+u64 baton_slot_refusals(void);
+int baton_slot_seal(u64 launch_block);
+bool baton_slot_intact(void);
+
 /* baton_link_a.c: A's end of the inter-kernel link (link/baton_net.c). */
 int baton_link_a_start(void);
 void baton_link_a_stop(bool free_area);

@@ -5,10 +5,13 @@
  * /dev/baton takes the CLI's requests (include/baton/ioctl.h): LOAD records the partition
  * that kexec_load(KEXEC_ON_CRASH) filled, LAUNCH guards B's CPUs and starts the trampoline
  * on the first one, RELEASE hands one resource to B (baton_release_*.c), ABORT stops B's CPUs,
- * gives A back what it released and forgets B, STATUS returns the ledger.
- * B rings A's doorbell (an NMI, baton_doorbell.c) once it is up.
- * /sys/kernel/baton/{version,status} are for people.
+ * gives A back what it released and forgets B, STATUS returns the ledger, SLOT holds and
+ * frees the crash slot (baton_crash_slot.c).  Each needs CAP_SYS_BOOT and no lockdown, as
+ * kexec_load does.  B rings A's doorbell (an NMI, baton_doorbell.c) once it is up.
+ * /sys/kernel/baton/{version,status} are for people; status, with the partition's physical
+ * addresses, for root only (as /proc/iomem hides them).
  */
+#include <linux/capability.h>
 #include <linux/cpu.h>
 #include <asm/tsc.h>
 #include <linux/ioport.h>
@@ -17,6 +20,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/security.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <baton/ioctl.h>
@@ -83,7 +87,8 @@ static long baton_load(struct baton_load_args __user *uarg)
 	    args.launch_block + sizeof(struct baton_launch_block) >
 	    args.partition_base + args.partition_size)
 		return -ERANGE;
-	if (!kexec_crash_loaded())
+	/* The image must be baton's: placed with the slot's pass, and nobody else's since. */
+	if (!kexec_crash_loaded() || !baton_slot_held())
 		return -ENOEXEC;
 	for (i = 0; i < args.ncpus; i++) {
 		int cpu = baton_cpu_of_apicid(args.apic_ids[i]);
@@ -91,7 +96,7 @@ static long baton_load(struct baton_load_args __user *uarg)
 		if (cpu < 0)
 			return -ENODEV;
 		if (cpu == 0 || args.apic_ids[i] == boot_cpu_physical_apicid)
-			return -EPERM;
+			return -EINVAL;
 		for (j = 0; j < i; j++)
 			if (args.apic_ids[j] == args.apic_ids[i])
 				return -EINVAL;
@@ -111,7 +116,9 @@ static long baton_load(struct baton_load_args __user *uarg)
 	l->tsc_khz = tsc_khz;
 	for (i = 0; i < args.ncpus; i++)
 		l->cpus[i].apic_id = args.apic_ids[i];
-	ret = baton_link_a_start();
+	ret = baton_slot_seal(args.launch_block);
+	if (!ret)
+		ret = baton_link_a_start();
 	if (ret) {
 		memset(l, 0, sizeof(*l));
 		return ret;
@@ -235,6 +242,39 @@ static long baton_release(struct baton_release_args __user *uarg)
 	}
 }
 
+static long baton_slot(struct baton_slot_args __user *uarg)
+{
+	struct baton_slot_args args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags)
+		return -EINVAL;
+	switch (args.op) {
+	case BATON_SLOT_LOAD:
+		return kexec_crash_loaded() ? -EEXIST : baton_slot_pass(args.op);
+	case BATON_SLOT_UNLOAD:
+		if (!baton_slot_held())
+			return -ENOENT;
+		/* B runs in the region: only an abort, which stops it first, may unload. */
+		return baton_guard_active() ? -EBUSY : baton_slot_pass(args.op);
+	case BATON_SLOT_FREE:
+		if (kexec_crash_loaded() && baton_slot_held())
+			return -EBUSY;
+		baton_slot_free();
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static u32 baton_slot_bits(void)
+{
+	return (baton_slot_held() ? BATON_SLOT_HELD : 0) |
+	       (kexec_crash_loaded() ? BATON_SLOT_LOADED : 0) |
+	       (baton_slot_intact() ? BATON_SLOT_INTACT : 0);
+}
+
 static long baton_status(struct baton_status __user *uarg)
 {
 	struct baton_status *st;
@@ -247,6 +287,8 @@ static long baton_status(struct baton_status __user *uarg)
 	st->tsc_khz = tsc_khz;
 	st->doorbells = baton_doorbells();
 	st->heartbeat_age_ms = baton_heartbeat_age_ms();
+	st->crash_slot = baton_slot_bits();
+	st->crash_refusals = baton_slot_refusals();
 	st->since_launch_ms = launched_at ? jiffies_to_msecs(jiffies - launched_at) : -1;
 	memcpy(&st->ledger, baton_ledger(), sizeof(st->ledger));
 	if (copy_to_user(uarg, st, sizeof(*st)))
@@ -260,6 +302,12 @@ static long baton_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
+	/* What kexec_load itself asks of its caller: baton places and starts a kernel. */
+	if (!capable(CAP_SYS_BOOT))
+		return -EPERM;
+	ret = security_locked_down(LOCKDOWN_KEXEC);
+	if (ret)
+		return ret;
 	/* A snapshot, also while a release waits for B. */
 	if (cmd == BATON_IOC_STATUS)
 		return baton_status(uarg);
@@ -281,6 +329,9 @@ static long baton_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case BATON_IOC_HAND_OVER:
 		ret = baton_state() == BATON_STATE_B_RUNNING ? baton_hand_over(uarg) : -ENOTCONN;
+		break;
+	case BATON_IOC_SLOT:
+		ret = baton_slot(uarg);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -316,6 +367,8 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 	n += sysfs_emit_at(buf, n, "low_window: %#llx-%#llx reserved\n", BATON_LOW_WINDOW_BASE,
 			   BATON_LOW_WINDOW_BASE + BATON_LOW_WINDOW_SIZE - 1);
 	n += sysfs_emit_at(buf, n, "state: %s\n", baton_state_name(state));
+	n += sysfs_emit_at(buf, n, "crash slot: %s, %llu refused\n",
+			   baton_slot_held() ? "held by baton" : "free", baton_slot_refusals());
 	if (state == BATON_STATE_EMPTY)
 		return n;
 	n += sysfs_emit_at(buf, n, "partition: %#llx-%#llx\n", l->partition_base,
@@ -330,7 +383,7 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 }
 
 static struct kobj_attribute version_attr = __ATTR_RO(version);
-static struct kobj_attribute status_attr = __ATTR_RO(status);
+static struct kobj_attribute status_attr = __ATTR(status, 0400, status_show, NULL);
 
 static struct attribute *baton_attrs[] = {
 	&version_attr.attr,

@@ -12,6 +12,8 @@ busybox=/bin/busybox
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# mktemp's 0700 would become /'s mode: nobody but root could run anything.
+chmod 755 "$root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,lib/modules,usr/bin,usr/sbin}
 cp "$busybox" "$root/bin/busybox"
 for applet in $("$busybox" --list); do
@@ -44,10 +46,13 @@ for pair in "$@"; do
 done
 # The documented test login on both consoles: root / baton (README).  A fixed salt keeps the
 # image reproducible.
-echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
-echo "root:$("$busybox" mkpasswd -m sha512 baton batonsalt):19000:0:99999:7:::" > "$root/etc/shadow"
+# `nobody` (no login) is the unprivileged user the scenarios run commands as (su from root).
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' \
+	> "$root/etc/passwd"
+printf 'root:%s:19000:0:99999:7:::\nnobody:!:19000:0:99999:7:::\n' \
+	"$("$busybox" mkpasswd -m sha512 baton batonsalt)" > "$root/etc/shadow"
 chmod 600 "$root/etc/shadow"
-echo "root:x:0:" > "$root/etc/group"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 echo "/bin/sh" > "$root/etc/shells"
 printf 'PS1="%s:\\w# "\nexport PATH=/usr/bin:/bin:/sbin:/usr/sbin\n' "$role" > "$root/etc/profile"
 

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+// What the `baton` commands share: their arguments, the one-line refusal, the saved plan and
+// the session with baton.ko.  Each command lives in a cmd_*.cpp (or main.cpp).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "planner.h"
+#include "sys.h"
+
+namespace baton::cli {
+
+struct Args {
+    std::string command;
+    std::map<std::string, std::string> opts;  // --key value / --flag
+    std::vector<std::string> pos;              // positional words after the command
+    bool json = false;
+    bool help = false;
+};
+
+// One line on stderr (and {"ok":false,"error":...} with --json), exit status 1: every
+// refusal goes through here.
+int refuse(const std::string& why, bool json);
+std::string opt(const Args& a, const std::string& k, const std::string& def = "");
+std::string state_name(uint32_t s);
+void print_ok(const Args& a, const std::string& text);
+
+// Where `baton plan` and `load` find the trampoline, B's kernel and its initramfs.
+extern const char* const kDefaultDir;
+Expected<std::vector<uint8_t>> read_bytes(const std::string& path);
+
+// The saved plan: what `plan` decided, for `load`, `launch`, `handover` and `abort`.
+struct SavedState {
+    std::string plan_text;
+    std::vector<PlannedCpu> cpus;
+};
+std::optional<std::string> save_state(const LaunchPlan& lp);
+std::optional<SavedState> load_state();
+
+// baton.ko and the ledger's state, which most commands start from.
+struct Session {
+    Device dev;
+    baton_status status;
+    uint32_t state;
+};
+Expected<Session> open_session();
+
+// Before a command reads or changes anything: the line that refuses a caller without
+// CAP_SYS_BOOT, or a kernel A that is locked down.
+std::optional<std::string> privilege_refusal(const std::string& command);
+
+// cmd_plan.cpp, cmd_status.cpp, cmd_release.cpp
+int cmd_plan(const Args& a);
+int cmd_status(const Args& a);
+int cmd_release(const Args& a);
+int cmd_handover(const Args& a);
+
+}  // namespace baton::cli

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+// What the ledger, B's partition record and B itself can hold, checked by `baton plan`
+// before anything changes: a machine beyond one of them would fail halfway through the
+// handover (a CPU B has no number for, a block the ledger has no slot for).  Pure logic.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "lib/phys.h"
+#include "machine_facts.h"
+
+namespace baton::cli {
+
+// B's CONFIG_NR_CPUS from its build's .config (`config`: the text, nullopt if the file is
+// missing), or the refusal naming `path`.
+std::variant<uint64_t, std::string> b_cpu_limit(const std::optional<std::string>& config,
+                                                const std::string& path);
+
+// The machine's CPUs, B's PCI allow-list (`pci`: the plan's), A's PCI functions and the
+// firmware memory map against the ledger, the record and B's NR_CPUS (`b_config`: where
+// b_nr_cpus came from).
+std::optional<std::string> check_machine_limits(const MachineFacts& f, size_t pci,
+                                                uint64_t b_nr_cpus, const std::string& b_config);
+
+// A's memory for the handover: `late` and `hot` ranges in the record, `hot_blocks` moves
+// in the ledger.
+std::optional<std::string> check_memory_limits(const std::vector<PhysRange>& late,
+                                               const std::vector<PhysRange>& hot,
+                                               size_t hot_blocks);
+
+}  // namespace baton::cli

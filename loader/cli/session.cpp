@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+// What every command shares: the refusal line, the saved plan, the session with baton.ko,
+// and who may run baton at all.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+
+#include "cli.h"
+#include "errors.h"
+#include "json.h"
+
+namespace baton::cli {
+
+namespace {
+
+const char* const kStateFile = "/run/baton/state";
+const unsigned kCapSysBoot = 22;  // linux/capability.h
+
+}  // namespace
+
+const char* const kDefaultDir = "/usr/lib/baton";
+
+int refuse(const std::string& why, bool json)
+{
+    if (json) {
+        Json j;
+        j.obj().kv("ok", false).kv("error", why).end();
+        printf("%s\n", j.str().c_str());
+    }
+    fprintf(stderr, "baton: %s\n", why.c_str());
+    return 1;
+}
+
+std::string opt(const Args& a, const std::string& k, const std::string& def)
+{
+    auto it = a.opts.find(k);
+    return it == a.opts.end() ? def : it->second;
+}
+
+std::string state_name(uint32_t s) { return baton_state_name(s); }
+
+void print_ok(const Args& a, const std::string& text)
+{
+    if (a.json) {
+        Json j;
+        j.obj().kv("ok", true).end();
+        printf("%s\n", j.str().c_str());
+    } else {
+        printf("%s\n", text.c_str());
+    }
+}
+
+std::optional<std::string> save_state(const LaunchPlan& lp)
+{
+    ::mkdir("/run", 0755);
+    ::mkdir("/run/baton", 0700);
+    std::ofstream f(kStateFile);
+    f << "plan " << lp.text() << "\n";
+    for (const PlannedCpu& c : lp.cpus)
+        f << "cpu " << c.a_cpu << " " << c.apic_id << "\n";
+    if (!f)
+        return std::string("cannot write ") + kStateFile;
+    return std::nullopt;
+}
+
+std::optional<SavedState> load_state()
+{
+    std::ifstream f(kStateFile);
+    if (!f)
+        return std::nullopt;
+    SavedState s;
+    std::string line;
+    while (std::getline(f, line)) {
+        if (line.rfind("plan ", 0) == 0)
+            s.plan_text = line.substr(5);
+        else if (line.rfind("cpu ", 0) == 0) {
+            PlannedCpu c{};
+            if (sscanf(line.c_str(), "cpu %u %u", &c.a_cpu, &c.apic_id) == 2)
+                s.cpus.push_back(c);
+        }
+    }
+    if (s.plan_text.empty() || s.cpus.empty())
+        return std::nullopt;
+    return s;
+}
+
+Expected<std::vector<uint8_t>> read_bytes(const std::string& path)
+{
+    auto s = read_file(path);
+    if (!s)
+        return Error(s.error);
+    return std::vector<uint8_t>(s.value->begin(), s.value->end());
+}
+
+// With CAP_SYS_BOOT checked before, an EPERM from baton.ko can only be its lockdown check.
+Expected<Session> open_session()
+{
+    auto dev = Device::open();
+    if (!dev)
+        return Error(dev.error);
+    baton_status st;
+    if (int err = dev.value->status(st))
+        return Error(err == EPERM ? lockdown_refusal("") : status_error(err));
+    const baton_ledger& l = st.ledger;
+    const bool valid = l.magic == BATON_LEDGER_MAGIC && l.version == BATON_ABI_VERSION;
+    return Session{std::move(*dev.value), st, valid ? l.state : uint32_t(BATON_STATE_EMPTY)};
+}
+
+std::optional<std::string> privilege_refusal(const std::string& command)
+{
+    if (auto st = read_file("/proc/self/status"))
+        if (has_capability(*st.value, kCapSysBoot) == false)
+            return root_refusal(command);
+    // securityfs names the mode; without it, baton.ko's answer tells (open_session).
+    if (auto lock = read_file("/sys/kernel/security/lockdown")) {
+        const std::string mode = lockdown_mode(*lock.value);
+        if (!mode.empty() && mode != "none")
+            return lockdown_refusal(mode);
+    }
+    if (::access(BATON_DEVICE, F_OK) == 0) {
+        auto s = open_session();
+        if (!s && s.error == lockdown_refusal(""))
+            return s.error;
+    }
+    return std::nullopt;
+}
+
+}  // namespace baton::cli
