@@ -137,13 +137,19 @@ def crash_slot(ctx, r) -> None:
         r.check("A still runs on CPUs 0-1", online == "0-1", online)
 
         ctx.step("baton abort still works, and a second launch")
+        t0 = time.monotonic()
         out = com1.run("baton abort", 120)
+        # Freeing the slot unregisters the ftrace ops: it must not make an abort slow.
+        r.metric("abort_s", round(time.monotonic() - t0, 2))
         r.check("baton abort unloads baton's own image", "image is unloaded" in out, out.strip())
         st = status_json(com1)
         r.check("after abort: the slot is free, nothing loaded",
                 st["state"] == "empty" and not st["crash_slot"]["held"] and
                 not st["crash_slot"]["loaded"], str(st["crash_slot"]))
-        com1.run("baton plan && baton load", 120)
+        com1.run("baton plan", 60)
+        t0 = time.monotonic()
+        com1.run("baton load", 120)
+        r.metric("load_s", round(time.monotonic() - t0, 2))
         out = com1.run("baton launch --timeout 120", 180)
         r.check("a second baton plan && load && launch succeeds", "B is running" in out,
                 out.strip().splitlines()[-1] if out.strip() else "")
