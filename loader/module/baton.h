@@ -73,12 +73,17 @@ unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io);
 s64 baton_mask_ioapic_gsi(struct baton_ioapics *io, u32 gsi);
 
 /* baton_crash_slot.c: nothing but baton replaces, unloads or shrinks its crash image. */
-int baton_slot_pass(u32 op);
-void baton_slot_free(void);
+struct baton_slot_args;
+long baton_slot_ioctl(struct baton_slot_args __user *uarg);
+u32 baton_slot_bits(void);
 bool baton_slot_held(void);
 u64 baton_slot_refusals(void);
 int baton_slot_seal(u64 launch_block);
-bool baton_slot_intact(void);
+
+/* baton_main.c, baton_sysfs.c: the ledger's state; /sys/kernel/baton/ for people. */
+u32 baton_state(void);
+int baton_sysfs_init(void);
+void baton_sysfs_exit(void);
 
 /* baton_link_a.c: A's end of the inter-kernel link (link/baton_net.c). */
 int baton_link_a_start(void);

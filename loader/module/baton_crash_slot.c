@@ -20,6 +20,7 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <baton/ioctl.h>
 #include "baton.h"
 
@@ -178,7 +179,7 @@ static int baton_slot_hold(void)
 	return 0;
 }
 
-int baton_slot_pass(u32 op)
+static int baton_slot_pass(u32 op)
 {
 	unsigned long flags;
 	int ret = baton_slot_hold();
@@ -193,7 +194,7 @@ int baton_slot_pass(u32 op)
 	return 0;
 }
 
-void baton_slot_free(void)
+static void baton_slot_free(void)
 {
 	unsigned long flags;
 
@@ -242,10 +243,44 @@ int baton_slot_seal(u64 launch_block)
 	return ret;
 }
 
-bool baton_slot_intact(void)
+static bool baton_slot_intact(void)
 {
 	u32 crc;
 
 	return baton_seal_phys && kexec_crash_loaded() &&
 	       !baton_launch_block_crc(baton_seal_phys, &crc) && crc == baton_seal_crc;
+}
+
+u32 baton_slot_bits(void)
+{
+	return (baton_slot_held() ? BATON_SLOT_HELD : 0) |
+	       (kexec_crash_loaded() ? BATON_SLOT_LOADED : 0) |
+	       (baton_slot_intact() ? BATON_SLOT_INTACT : 0);
+}
+
+/* BATON_IOC_SLOT (include/baton/ioctl.h), under baton_main.c's lock. */
+long baton_slot_ioctl(struct baton_slot_args __user *uarg)
+{
+	struct baton_slot_args args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags)
+		return -EINVAL;
+	switch (args.op) {
+	case BATON_SLOT_LOAD:
+		return kexec_crash_loaded() ? -EEXIST : baton_slot_pass(args.op);
+	case BATON_SLOT_UNLOAD:
+		if (!baton_slot_held())
+			return -ENOENT;
+		/* B runs in the region: only an abort, which stops it first, may unload. */
+		return baton_guard_active() ? -EBUSY : baton_slot_pass(args.op);
+	case BATON_SLOT_FREE:
+		if (kexec_crash_loaded() && baton_slot_held())
+			return -EBUSY;
+		baton_slot_free();
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }

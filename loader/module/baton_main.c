@@ -8,20 +8,17 @@
  * gives A back what it released and forgets B, STATUS returns the ledger, SLOT holds and
  * frees the crash slot (baton_crash_slot.c).  Each needs CAP_SYS_BOOT and no lockdown, as
  * kexec_load does.  B rings A's doorbell (an NMI, baton_doorbell.c) once it is up.
- * /sys/kernel/baton/{version,status} are for people; status, with the partition's physical
- * addresses, for root only (as /proc/iomem hides them).
+ * /sys/kernel/baton/ is for people (baton_sysfs.c).
  */
 #include <linux/capability.h>
 #include <linux/cpu.h>
 #include <asm/tsc.h>
 #include <linux/ioport.h>
 #include <linux/kexec.h>
-#include <linux/kobject.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/security.h>
-#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <baton/ioctl.h>
 #include "baton.h"
@@ -31,7 +28,6 @@
 #endif
 
 static DEFINE_MUTEX(baton_lock);
-static struct kobject *baton_kobj;
 static unsigned long launched_at;	/* jiffies of the last LAUNCH, 0: none */
 
 static bool baton_ledger_valid(const struct baton_ledger *l)
@@ -39,7 +35,7 @@ static bool baton_ledger_valid(const struct baton_ledger *l)
 	return l->magic == BATON_LEDGER_MAGIC && l->version == BATON_ABI_VERSION;
 }
 
-static u32 baton_state(void)
+u32 baton_state(void)
 {
 	struct baton_ledger *l = baton_ledger();
 
@@ -242,39 +238,6 @@ static long baton_release(struct baton_release_args __user *uarg)
 	}
 }
 
-static long baton_slot(struct baton_slot_args __user *uarg)
-{
-	struct baton_slot_args args;
-
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (args.flags)
-		return -EINVAL;
-	switch (args.op) {
-	case BATON_SLOT_LOAD:
-		return kexec_crash_loaded() ? -EEXIST : baton_slot_pass(args.op);
-	case BATON_SLOT_UNLOAD:
-		if (!baton_slot_held())
-			return -ENOENT;
-		/* B runs in the region: only an abort, which stops it first, may unload. */
-		return baton_guard_active() ? -EBUSY : baton_slot_pass(args.op);
-	case BATON_SLOT_FREE:
-		if (kexec_crash_loaded() && baton_slot_held())
-			return -EBUSY;
-		baton_slot_free();
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
-static u32 baton_slot_bits(void)
-{
-	return (baton_slot_held() ? BATON_SLOT_HELD : 0) |
-	       (kexec_crash_loaded() ? BATON_SLOT_LOADED : 0) |
-	       (baton_slot_intact() ? BATON_SLOT_INTACT : 0);
-}
-
 static long baton_status(struct baton_status __user *uarg)
 {
 	struct baton_status *st;
@@ -331,7 +294,7 @@ static long baton_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = baton_state() == BATON_STATE_B_RUNNING ? baton_hand_over(uarg) : -ENOTCONN;
 		break;
 	case BATON_IOC_SLOT:
-		ret = baton_slot(uarg);
+		ret = baton_slot_ioctl(uarg);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -353,48 +316,6 @@ static struct miscdevice baton_dev = {
 	.mode = 0600,
 };
 
-static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%s abi %u\n", BATON_VERSION, BATON_ABI_VERSION);
-}
-
-static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	struct baton_ledger *l = baton_ledger();
-	u32 state = baton_state();
-	int n = 0;
-
-	n += sysfs_emit_at(buf, n, "low_window: %#llx-%#llx reserved\n", BATON_LOW_WINDOW_BASE,
-			   BATON_LOW_WINDOW_BASE + BATON_LOW_WINDOW_SIZE - 1);
-	n += sysfs_emit_at(buf, n, "state: %s\n", baton_state_name(state));
-	n += sysfs_emit_at(buf, n, "crash slot: %s, %llu refused\n",
-			   baton_slot_held() ? "held by baton" : "free", baton_slot_refusals());
-	if (state == BATON_STATE_EMPTY)
-		return n;
-	n += sysfs_emit_at(buf, n, "partition: %#llx-%#llx\n", l->partition_base,
-			   l->partition_base + l->partition_size - 1);
-	n += sysfs_emit_at(buf, n, "guard: %s\n", baton_guard_active() ? "on" : "off");
-	n += sysfs_emit_at(buf, n, "heartbeat: %llu, age %lld ms\n", READ_ONCE(l->b_heartbeat),
-			   baton_heartbeat_age_ms());
-	n += sysfs_emit_at(buf, n, "doorbells: %llu\n", baton_doorbells());
-	if (state == BATON_STATE_FAILED)
-		n += sysfs_emit_at(buf, n, "failure: %.*s\n", (int)sizeof(l->message), l->message);
-	return n;
-}
-
-static struct kobj_attribute version_attr = __ATTR_RO(version);
-static struct kobj_attribute status_attr = __ATTR(status, 0400, status_show, NULL);
-
-static struct attribute *baton_attrs[] = {
-	&version_attr.attr,
-	&status_attr.attr,
-	NULL,
-};
-
-static const struct attribute_group baton_group = {
-	.attrs = baton_attrs,
-};
-
 static int __init baton_init(void)
 {
 	int err;
@@ -402,17 +323,12 @@ static int __init baton_init(void)
 	err = baton_ledger_map();
 	if (err)
 		return err;
-	baton_kobj = kobject_create_and_add("baton", kernel_kobj);
-	if (!baton_kobj) {
-		err = -ENOMEM;
-		goto err_unmap;
-	}
-	err = sysfs_create_group(baton_kobj, &baton_group);
+	err = baton_sysfs_init();
 	if (err)
-		goto err_put;
+		goto err_unmap;
 	err = baton_doorbell_register();
 	if (err)
-		goto err_put;
+		goto err_sysfs;
 	err = misc_register(&baton_dev);
 	if (err)
 		goto err_doorbell;
@@ -422,8 +338,8 @@ static int __init baton_init(void)
 
 err_doorbell:
 	baton_doorbell_unregister();
-err_put:
-	kobject_put(baton_kobj);
+err_sysfs:
+	baton_sysfs_exit();
 err_unmap:
 	baton_ledger_unmap();
 	return err;
@@ -434,7 +350,7 @@ static void __exit baton_exit(void)
 	misc_deregister(&baton_dev);
 	baton_link_a_stop(true);
 	baton_doorbell_unregister();
-	kobject_put(baton_kobj);
+	baton_sysfs_exit();
 	baton_ledger_unmap();
 }
 
