@@ -129,7 +129,7 @@ TEST_CASE("plan: the reference machine's default plan")
     CHECK(lp.cpus[0].apic_id == 2);
     CHECK(lp.plan.b_ram().begin() == 0x10200000);
     REQUIRE(lp.b_e820.count == 11);
-    CHECK(lp.b_e820.entries[1].range.begin() == 0x24000);
+    CHECK(lp.b_e820.entries[1].range.begin() == BATON_B_LOW_RAM_BASE);
     CHECK(lp.b_e820.entries[1].range.end() == 0x30000);
     // Late RAM is RAM in B's map (B reserves it until A stops); hot blocks are reserved.
     CHECK(lp.b_e820.entries[4].range.begin() == 0x100000);

@@ -47,6 +47,12 @@ static int __init baton_link_b_init(void)
 		       phys, READ_ONCE(l->link_size));
 		return -ENOLINK;
 	}
+	/* The area must be the other kernel's memory: never this kernel's, never a device's. */
+	if (!baton_other_kernel_ram(phys, BATON_LINK_SIZE)) {
+		pr_err("baton_link: the link area %#llx+%#x is not the other kernel's memory\n",
+		       phys, BATON_LINK_SIZE);
+		return -EINVAL;
+	}
 	area = memremap(phys, BATON_LINK_SIZE, MEMREMAP_WB);
 	if (!area)
 		return -ENOMEM;

@@ -231,7 +231,6 @@ def main() -> int:
           f"{lk['icmp_rtt_ms']} ms; TCP A->B {lk['tcp_a_to_b_mib_s']} MiB/s, "
           f"B->A {lk['tcp_b_to_a_mib_s']} MiB/s")
     out = ctx.report.path.with_name("bench.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")
     print(f"\n  results: {out}")
     return 0

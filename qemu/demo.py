@@ -16,13 +16,23 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from baton_qemu.context import out_root  # noqa: E402
+
+OUT = out_root()
+
+
+def shown(path: Path) -> str:
+    """A path as the summary prints it: relative to the repository when it is inside."""
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
 
 
 def run(scenario: str) -> dict:
     print(f"\n=== {scenario} " + "=" * (60 - len(scenario)), flush=True)
     t = time.monotonic()
     subprocess.run([sys.executable, str(HERE / "run-scenario"), scenario], check=False)
-    report = json.loads((REPO / "build" / "reports" / f"{scenario}.json").read_text())
+    report = json.loads((OUT / "reports" / f"{scenario}.json").read_text())
     report["wall_s"] = round(time.monotonic() - t, 1)
     return report
 
@@ -37,7 +47,7 @@ def show(log: Path, prefix: str, title: str) -> None:
 def main() -> int:
     print(__doc__)
     rep = run("handover")
-    runs = REPO / "build" / "runs" / "handover"
+    runs = OUT / "runs" / "handover"
     show(runs / "com2.log", "baton:", "the trampoline on COM2 (B's console), before B's first line")
     show(runs / "com1.log", "handover:", "`baton handover` on COM1 (A's console): one line per step")
     m = rep["metrics"]
@@ -67,8 +77,8 @@ def main() -> int:
         print(f"  {k:9} {v}")
     print(f"  {rep['scenario']:9} {'PASS' if rep['pass'] else 'FAIL'} "
           f"({sum(c['pass'] for c in rep['checks'])}/{len(rep['checks'])} checks, {rep['wall_s']} s)"
-          f"  report: build/reports/handover.json")
-    print("  serial logs: build/runs/handover/com1.log (A), com2.log (B)")
+          f"  report: {shown(OUT / 'reports' / 'handover.json')}")
+    print(f"  serial logs: {shown(runs / 'com1.log')} (A), com2.log (B)")
     return 0 if rep["pass"] else 1
 
 

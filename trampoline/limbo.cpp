@@ -10,6 +10,7 @@
 extern "C" {
 void limbo_nmi_entry();
 void limbo_fault_entry();
+void limbo_nmi();
 }
 
 namespace baton {
@@ -39,12 +40,16 @@ IdtGate gate(void (*fn)())
                    uint32_t(a >> 32), 0};
 }
 
+}  // namespace
+
 uint32_t initial_apic_id()
 {
     uint32_t a = 1, b, c = 0, d;
     asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
     return b >> 24;
 }
+
+namespace {
 
 // Leaves limbo for the kernel that adopted this CPU: it wrote a 64-bit start address into
 // the mailbox (the ACPI MP-wakeup contract: long mode, identity mapped, interrupts off).
@@ -67,6 +72,8 @@ void check_in(baton_cpu_slot& s)
     cpu::barrier();
 }
 
+}  // namespace
+
 // The ledger's timeline (ledger.h: reserve an entry, fill it, the TSC last).
 void stamp(baton_ledger& l, uint32_t kind, uint32_t resource, uint64_t arg)
 {
@@ -86,24 +93,31 @@ void stamp(baton_ledger& l, uint32_t kind, uint32_t resource, uint64_t arg)
 // with NMIs as soon as it sees the CPU in limbo.
 [[noreturn]] void park(baton_cpu_slot* slot)
 {
-    const cpu::DescriptorPointer idtr{sizeof(limbo_idt) - 1,
-                                      reinterpret_cast<uint64_t>(&limbo_idt[0])};
-    cpu::load_idt(idtr);
+    limbo_load_idt();
     if (slot)
         check_in(*slot);
-    for (;;) {
-        // The adopter rings with NMIs until we are gone, so a ring that lands between this
-        // check and the HLT is not lost.
-        if (slot) {
-            const uint64_t start = *reinterpret_cast<volatile uint64_t*>(&slot->mailbox_start);
-            if (start)
-                leave_limbo(*slot, start);
-        }
-        cpu::halt();  // IF=0: only an NMI (returns here), INIT or SIPI ends this
-    }
+    for (;;)
+        cpu::halt();  // IF=0: only an NMI (limbo_nmi), INIT or SIPI ends this
 }
 
-}  // namespace
+// An NMI in limbo: the adopter's ring, after it wrote the mailbox.  The CPU leaves from here,
+// inside the NMI: NMIs stay blocked until the adopting kernel's first IRET, by which time its
+// IDT is loaded, so no NMI - a later ring still in flight - reaches the CPU in between, when
+// no IDT would map.  The adopter rings until the CPU is gone: a ring before the mailbox was
+// visible only ends one HLT.
+extern "C" void limbo_nmi()
+{
+    baton_ledger& l = ledger();
+    const uint32_t id = initial_apic_id();
+    for (uint32_t i = 0; i < l.ncpus && i < BATON_MAX_CPUS; i++) {
+        baton_cpu_slot& s = l.cpus[i];
+        if (s.apic_id != id || s.state != BATON_CPU_LIMBO)
+            continue;
+        const uint64_t start = *reinterpret_cast<volatile uint64_t*>(&s.mailbox_start);
+        if (start)
+            leave_limbo(s, start);
+    }
+}
 
 void build_limbo_idt()
 {
@@ -111,8 +125,16 @@ void build_limbo_idt()
         limbo_idt[v] = gate(v == kNmiVector ? limbo_nmi_entry : limbo_fault_entry);
 }
 
-// A kernel's last CPU, handed over without INIT (from limbo_enter64): its slot is given.
-extern "C" [[noreturn]] void limbo_enter_main(uint32_t slot_index)
+extern "C" void limbo_load_idt()
+{
+    const cpu::DescriptorPointer idtr{sizeof(limbo_idt) - 1,
+                                      reinterpret_cast<uint64_t>(&limbo_idt[0])};
+    cpu::load_idt(idtr);
+}
+
+// A kernel's CPU handed over without INIT (from limbo_enter64): its last CPU at the end of a
+// handover, or any of its CPUs when it died.  Its slot is given.
+extern "C" [[noreturn]] void limbo_enter_main(uint32_t slot_index, uint32_t resource)
 {
     baton_ledger& l = ledger();
     baton_cpu_slot* mine = nullptr;
@@ -120,7 +142,7 @@ extern "C" [[noreturn]] void limbo_enter_main(uint32_t slot_index)
         l.cpus[slot_index].apic_id == initial_apic_id()) {
         mine = &l.cpus[slot_index];
         // A cannot stamp this one: it has stopped.  The timeline splits the critical path here.
-        stamp(l, BATON_EV_LIMBO, BATON_RES_LAST_CPU, mine->apic_id);
+        stamp(l, BATON_EV_LIMBO, resource, mine->apic_id);
     }
     park(mine);
 }

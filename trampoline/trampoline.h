@@ -18,6 +18,12 @@ baton_ledger& ledger();
 
 // limbo.cpp: the IDT every parked CPU uses (an NMI only ends HLT); built once.
 void build_limbo_idt();
+extern "C" void limbo_load_idt();
+uint32_t initial_apic_id();
+// Appends to the ledger's timeline (the TSC last: it marks the entry complete).
+void stamp(baton_ledger& l, uint32_t kind, uint32_t resource, uint64_t arg);
+// Checks the CPU into its slot (if any) and waits there until a kernel adopts it.
+[[noreturn]] void park(baton_cpu_slot* slot);
 
 // ap_wakeup.cpp: INIT-SIPI-SIPI `apic_id` into the 16-bit stub; returns when it checked in.
 Status wake_into_limbo(LocalApic& apic, const PmTimer& clock, uint32_t apic_id,

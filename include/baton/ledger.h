@@ -31,7 +31,7 @@ typedef int64_t baton_s64;
 #define BATON_PACKED __attribute__((__packed__))
 #endif
 
-#define BATON_ABI_VERSION 3u
+#define BATON_ABI_VERSION 4u
 
 /*
  * Fixed physical layout of the low window.  A reserves it with `memmap=64K$0x20000`; B's e820
@@ -42,14 +42,14 @@ typedef int64_t baton_s64;
 #define BATON_LOW_WINDOW_SIZE	0x10000ull
 #define BATON_SIPI_PAGE		0x20000ull	/* 16-bit AP entry; a SIPI vector is page >> 12 */
 #define BATON_LEDGER_PHYS	0x21000ull
-#define BATON_LEDGER_SIZE	0x2000ull
+#define BATON_LEDGER_SIZE	0x3000ull
 /*
  * A's last CPU's page tables on its way into limbo (low 4 GiB identity mapped, kernel half
  * A's own).  In the low window because A's kexec code maps the partition read-only.
  */
-#define BATON_TRANSITION_PML4	0x23000ull
-#define BATON_B_LOW_RAM_BASE	0x24000ull
-#define BATON_B_LOW_RAM_SIZE	0xc000ull
+#define BATON_TRANSITION_PML4	0x24000ull
+#define BATON_B_LOW_RAM_BASE	0x25000ull
+#define BATON_B_LOW_RAM_SIZE	0xb000ull
 
 /*
  * The first 2 MiB of the partition hold the resident trampoline (code, page tables, limbo
@@ -115,6 +115,7 @@ enum baton_fail {
 	BATON_FAIL_E820 = 5,		/* B's memory map cannot be built */
 	BATON_FAIL_AP = 6,		/* an AP did not check in */
 	BATON_FAIL_ACPI = 7,		/* B's private ACPI tables cannot be built */
+	BATON_FAIL_B_DIED = 8,		/* B's heartbeat stopped; A took back what it could */
 };
 
 /*
@@ -124,6 +125,7 @@ enum baton_fail {
 #define BATON_DOORBELL_B_RUNNING	(1u << 0)	/* to A: B's first heartbeat */
 #define BATON_DOORBELL_REQUEST		(1u << 0)	/* to B: a request is posted */
 #define BATON_DOORBELL_LINK		(1u << 1)	/* either way: the link has work (link.h) */
+#define BATON_DOORBELL_FAILOVER		(1u << 2)	/* to B: A died (ledger.a_fate) */
 #define BATON_NO_DOORBELL		0xffffffffu	/* b_doorbell_apic until B sets it */
 
 /* Where a CPU is, as far as the ledger knows. */
@@ -198,6 +200,9 @@ enum baton_resource {
 	BATON_RES_PREPARE_CPU = 7,	/* arg: APIC ID of a CPU A will hand over (its last):
 					 * B registers it and runs its bringup's preparation
 					 */
+	BATON_RES_FAILOVER = 8,		/* timeline only: A died, B takes the machine;
+					 * arg: enum baton_a_fate, size: ms without A's beat
+					 */
 };
 
 enum baton_request_state {
@@ -218,6 +223,7 @@ static inline const char *baton_resource_name(baton_u32 resource)
 	case BATON_RES_PCI: return "pci";
 	case BATON_RES_IRQ: return "irq";
 	case BATON_RES_PREPARE_CPU: return "prepare-cpu";
+	case BATON_RES_FAILOVER: return "failover";
 	}
 	return "unknown";
 }
@@ -266,6 +272,30 @@ struct baton_event {
 
 #define BATON_MAX_EVENTS	128u
 
+/*
+ * Failover: B watches A (A's heartbeat in the ledger, A's fate).  A's panic path parks A's
+ * CPUs in limbo and says so; B notices a hang itself.  Either way B may take the machine.
+ */
+#define BATON_A_HEARTBEAT_MS	10u
+
+enum baton_a_fate {
+	BATON_A_ALIVE = 0,
+	BATON_A_PANICKED = 1,		/* A: its panic path parked its CPUs in limbo */
+	BATON_A_CRASH_KEXEC = 2,	/* the trampoline: A's crash kexec jumped into baton */
+	BATON_A_HUNG = 3,		/* B: A's heartbeat stood still too long */
+};
+
+static inline const char *baton_a_fate_name(baton_u32 fate)
+{
+	switch (fate) {
+	case BATON_A_ALIVE: return "alive";
+	case BATON_A_PANICKED: return "panicked";
+	case BATON_A_CRASH_KEXEC: return "crash-kexec";
+	case BATON_A_HUNG: return "hung";
+	}
+	return "unknown";
+}
+
 struct baton_ledger {
 	baton_u64 magic;
 	baton_u32 version;
@@ -296,6 +326,16 @@ struct baton_ledger {
 	baton_u64 link_phys;		/* A's struct baton_link_area, 0 = no link */
 	baton_u32 link_size;
 	baton_u32 link_pad;
+	/* Failover (ABI 4). */
+	baton_u64 a_heartbeat;		/* A: moves every BATON_A_HEARTBEAT_MS while A lives */
+	baton_u32 a_fate;		/* enum baton_a_fate */
+	baton_u32 a_fate_apic;		/* the CPU that found A dead (A's panicking CPU) */
+	baton_u64 a_fate_tsc;		/* when it did */
+	baton_u32 a_uarts;		/* A: the legacy UARTs it drives, bit n: UART n */
+	baton_u32 a_npci;
+	baton_u32 a_pci[BATON_MAX_PCI];	/* A: its PCI functions with a driver (id as in pci[]) */
+	baton_u32 a_park;		/* B: A's CPUs walk into limbo on their next NMI */
+	baton_u32 failover_pad;
 };
 
 /*
@@ -413,9 +453,18 @@ struct baton_image_header {
 	baton_u32 limbo_stacks;		/* BATON_MAX_CPUS stacks, one per ledger slot */
 	baton_u32 limbo_stack_size;
 	/* A's last CPU: A's module jumps here on BATON_TRANSITION_PML4's page tables. */
-	baton_u32 limbo_enter64;	/* EDI = ledger slot; identity mapped, interrupts off */
-	baton_u32 pad;
+	baton_u32 limbo_enter64;	/* EDI = slot, ESI = resource; identity map, IF=0 */
+	/* kexec_load's entry: where A's crash kexec lands (crash_entry.cpp). */
+	baton_u32 crash_entry64;
 };
+
+/*
+ * The resident segment kexec places covers the image, the launch block and the boot area; the
+ * rest of the resident region is left to kexec for its control pages and identity page
+ * tables (it takes the first hole at or above the crash region's start), so that a crash
+ * kexec that does run writes only there, in memory B never uses.
+ */
+#define BATON_RESIDENT_SEGMENT	0x180000ull
 
 /*
  * The launch block: what the trampoline reads when A launched it (instead of the multiboot
@@ -556,7 +605,20 @@ BATON_STATIC_ASSERT(sizeof(struct baton_event) == 32, "event layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, link_phys) ==
 		    144 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS + 24 * BATON_MAX_MEM,
 		    "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, a_heartbeat) ==
+		    160 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS + 24 * BATON_MAX_MEM,
+		    "ledger layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, a_pci) ==
+		    192 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS + 24 * BATON_MAX_MEM,
+		    "ledger layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_ledger) ==
+		    200 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS + 24 * BATON_MAX_MEM +
+		    4 * BATON_MAX_PCI, "ledger layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_ledger) <= BATON_LEDGER_SIZE, "ledger fits its pages");
+BATON_STATIC_ASSERT(BATON_LEDGER_PHYS + BATON_LEDGER_SIZE <= BATON_TRANSITION_PML4 &&
+		    BATON_TRANSITION_PML4 + 0x1000 <= BATON_B_LOW_RAM_BASE &&
+		    BATON_B_LOW_RAM_BASE + BATON_B_LOW_RAM_SIZE ==
+		    BATON_LOW_WINDOW_BASE + BATON_LOW_WINDOW_SIZE, "low window layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_link_ring) == 128, "link ring layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_link_ring, tail) == 64, "link ring layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_link_msg) == 16, "link message layout");

@@ -53,6 +53,10 @@ Expected<Session> open_session();
 // CAP_SYS_BOOT, or a kernel A that is locked down.
 std::optional<std::string> privilege_refusal(const std::string& command);
 
+// main.cpp: whether A's panic reaches baton.ko's notifier (its failover to B) before any
+// crash kexec: `baton launch` makes it so, abort restores it.
+bool panic_runs_notifiers_now();
+
 // cmd_plan.cpp, cmd_status.cpp, cmd_release.cpp
 int cmd_plan(const Args& a);
 int cmd_status(const Args& a);

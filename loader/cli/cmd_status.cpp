@@ -167,6 +167,8 @@ int cmd_status(const Args& a)
         return s.tsc_khz && l.launch_tsc && tsc >= l.launch_tsc
                    ? double(tsc - l.launch_tsc) / s.tsc_khz : 0.0;
     };
+    // B takes the machine if A dies: from the launch on, with A's panic order set by launch.
+    const bool failover_armed = !file && s.guard && panic_runs_notifiers_now();
     if (a.json) {
         Json j;
         j.obj().kv("ok", true).kv("state", state_name(state)).kv("b", health)
@@ -182,6 +184,10 @@ int cmd_status(const Args& a)
         }
         if (state == BATON_STATE_FAILED)
             j.kv("failure", message);
+        if (!file)
+            j.kv("failover_armed", failover_armed);
+        if (valid)
+            j.kv("a_fate", baton_a_fate_name(l.a_fate));
         if (valid) {
             j.key("partition").obj().kv("base", hex(l.partition_base)).kv("size", hex(l.partition_size)).end();
             j.key("cpus").arr();
@@ -226,8 +232,14 @@ int cmd_status(const Args& a)
         printf("failure     %s\n", message.c_str());
     if (!file)
         printf("crash slot  %s\n", crash_slot_text(s).c_str());
+    if (!file && s.guard)
+        printf("failover    %s\n", failover_armed ? "armed: if A dies, B takes the machine"
+                                                  : "off: A's panic would not reach baton "
+                                                    "(crash_kexec_post_notifiers is N)");
     if (!valid)
         return 0;
+    if (l.a_fate != BATON_A_ALIVE)
+        printf("A           %s\n", baton_a_fate_name(l.a_fate));
     printf("B           %s, heartbeat %llu, age %lld ms, %llu doorbell(s) to A\n", health.c_str(),
            static_cast<unsigned long long>(l.b_heartbeat), static_cast<long long>(s.heartbeat_age_ms),
            static_cast<unsigned long long>(s.doorbells));

@@ -100,6 +100,8 @@ int cmd_load(const Args& a)
                       a.json);
     if (hdr.image_size > BATON_LAUNCH_OFFSET)
         return refuse(tpath + ": image overlaps the launch block", a.json);
+    if (hdr.crash_entry64 == 0 || hdr.crash_entry64 >= hdr.image_size)
+        return refuse(tpath + ": the trampoline has no crash entry", a.json);
 
     // Digests: the published manifest if there is one, else the files as read now.
     auto manifest = read_manifest(opt(a, "digests", dir + "/SHA256SUMS"));
@@ -145,8 +147,10 @@ int cmd_load(const Args& a)
 
     auto page_up = [](uint64_t v) { return (v + 4095) & ~uint64_t(4095); };
     const uint64_t base = plan.partition.begin();
+    // The resident segment stops short of the resident region's end: kexec puts its control
+    // pages in the first hole, there, where B never writes (ledger.h).
     const Segment segs[] = {
-        {resident, base, BATON_RESIDENT_SIZE},
+        {resident, base, BATON_RESIDENT_SEGMENT},
         {*kernel.value, p.kernel_load.value(), page_up(kernel.value->size())},
         {*initrd.value, p.initrd.begin(), page_up(initrd.value->size())},
     };
@@ -156,7 +160,9 @@ int cmd_load(const Args& a)
     // From here the crash slot is baton's: nothing else loads, unloads or shrinks it.
     if (int err = ses.dev.slot(BATON_SLOT_LOAD))
         return refuse(slot_error(BATON_SLOT_LOAD, err), a.json);
-    if (int err = kexec_load_crash(base, segs)) {
+    // A crash kexec lands in the trampoline's crash entry, which hands A's CPU to a running
+    // B instead of booting anything over it.
+    if (int err = kexec_load_crash(base + hdr.crash_entry64, segs)) {
         ses.dev.slot(BATON_SLOT_FREE);
         return refuse(kexec_error(err, false), a.json);
     }
@@ -196,6 +202,34 @@ std::string online_cpus(const std::vector<PlannedCpu>& cpus)
     return errs;
 }
 
+// A's panic must reach baton.ko's panic notifier before any crash kexec: the notifier and
+// baton's stop method walk A's CPUs into limbo for B.  A crash kexec first would stop them
+// where B cannot adopt A's CPU 0 (an INIT restarts its firmware).  Restored by abort.
+const char* const kPostNotifiers = "/sys/module/kernel/parameters/crash_kexec_post_notifiers";
+const char* const kPostNotifiersSet = "/run/baton/post-notifiers-set";
+
+std::optional<std::string> panic_runs_notifiers_first()
+{
+    auto now = read_file(kPostNotifiers);
+    if (!now)
+        return "cannot read A's panic order (" + std::string(kPostNotifiers) + ")";
+    if (now.value->rfind('Y', 0) == 0)
+        return std::nullopt;
+    ::mkdir("/run/baton", 0700);
+    if (write_file(kPostNotifiers, "Y"))
+        return "cannot make A's panic run its notifiers first (" + std::string(kPostNotifiers) + ")";
+    write_file(kPostNotifiersSet, "Y\n");
+    return std::nullopt;
+}
+
+void panic_order_restore()
+{
+    if (::access(kPostNotifiersSet, F_OK) != 0)
+        return;
+    write_file(kPostNotifiers, "N");
+    ::unlink(kPostNotifiersSet);
+}
+
 int cmd_launch(const Args& a)
 {
     auto session = open_session();
@@ -211,6 +245,8 @@ int cmd_launch(const Args& a)
     if (!saved)
         return refuse("no plan: run baton plan first", a.json);
 
+    if (auto err = panic_runs_notifiers_first())
+        return refuse(*err + ": launch refused, nothing changed", a.json);
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<PlannedCpu> offlined;
     for (const PlannedCpu& c : saved->cpus) {
@@ -218,6 +254,7 @@ int cmd_launch(const Args& a)
             continue;
         if (auto err = set_cpu_online(c.a_cpu, false)) {
             online_cpus(offlined);
+            panic_order_restore();
             return refuse(*err, a.json);
         }
         offlined.push_back(c);
@@ -226,6 +263,7 @@ int cmd_launch(const Args& a)
     }
     if (int err = ses.dev.launch()) {
         online_cpus(offlined);
+        panic_order_restore();
         return refuse(launch_error(err), a.json);
     }
     if (!a.json)
@@ -286,6 +324,7 @@ int cmd_abort(const Args& a)
     if (session.value->status.crash_slot & BATON_SLOT_HELD)
         if (auto err = dev.unload_own_image())
             back += (back.empty() ? "" : "; ") + *err;
+    panic_order_restore();
     if (!back.empty())
         return refuse("B stopped, but " + back, a.json);
     print_ok(a, "abort: B stopped, its CPUs and memory are online in A again, its image is unloaded");
@@ -442,3 +481,9 @@ int run(int argc, char** argv)
 }  // namespace baton::cli
 
 int main(int argc, char** argv) { return baton::cli::run(argc, argv); }
+
+bool baton::cli::panic_runs_notifiers_now()
+{
+    auto now = read_file(kPostNotifiers);
+    return now && now.value->rfind('Y', 0) == 0;
+}

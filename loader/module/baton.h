@@ -28,6 +28,9 @@ int baton_park_cpu(u64 partition_base, u32 apic_id, unsigned int slot);
 void baton_stop_cpu(u32 apic_id);
 void baton_send_nmi(u32 apic_id);
 
+/* baton_main.c: B fell silent; past b_timeout_ms A takes back what B had. */
+void baton_b_silent(s64 age_ms);
+
 /* baton_heartbeat.c: watches B's heartbeat counter from A's side. */
 void baton_heartbeat_start(void);
 void baton_heartbeat_stop(void);
@@ -46,6 +49,23 @@ int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms);
 /* baton_handover.c: A's last CPU goes to B; returns only if A cannot stop yet. */
 struct baton_hand_over_args;
 int baton_hand_over(struct baton_hand_over_args __user *uarg);
+u32 baton_a_uarts(void);
+
+/* baton_limbo.c: one of A's CPUs walks into the trampoline's limbo by itself. */
+int baton_limbo_prepare(void);
+void baton_limbo_release(void);
+void baton_mask_local_apic(void);
+void __noreturn baton_enter_limbo(unsigned int slot, u32 resource);
+
+/* baton_quiesce.c: A's PCI functions as B inherits them. */
+void baton_quiesce_pci(void);
+void baton_publish_a_pci(void);
+
+/* baton_failover.c: A dies with B running; its CPUs go to limbo, B takes the machine. */
+int baton_failover_arm(void);
+void baton_failover_disarm(void);
+bool baton_failover_armed(void);
+bool baton_failover_nmi(void);
 
 /* baton_release_cpu.c, baton_release_mem.c: the handover, one resource at a time. */
 int baton_release_cpu(unsigned int cpu, unsigned int timeout_ms);

@@ -29,8 +29,12 @@ static DEFINE_IRQ_WORK(doorbell_work, baton_doorbell_work);
 static int baton_doorbell_nmi(unsigned int cmd, struct pt_regs *regs)
 {
 	struct baton_ledger *l = baton_ledger();
-	u32 bits = xchg(&l->doorbell_pending, 0);
+	u32 bits;
 
+	/* A is dying, or B ordered A's CPUs into limbo: this one goes now. */
+	if (baton_failover_nmi())
+		return NMI_HANDLED;
+	bits = xchg(&l->doorbell_pending, 0);
 	if (!bits)
 		return NMI_DONE;
 	atomic64_inc(&rung);

@@ -22,6 +22,8 @@ static void baton_sample(struct timer_list *t)
 		last_count = now;
 		last_change = jiffies;
 		seen = true;
+	} else if (seen) {
+		baton_b_silent(jiffies_to_msecs(jiffies - last_change));
 	}
 	mod_timer(&sampler, jiffies + msecs_to_jiffies(BATON_SAMPLE_MS));
 }

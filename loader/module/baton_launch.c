@@ -29,6 +29,12 @@ static void baton_send_ipi(u32 apic_id, u32 icr_low)
 	unsigned long flags;
 
 	local_irq_save(flags);
+	/*
+	 * A WRMSR to the x2APIC ICR is not serialising: what the IPI announces (the ledger)
+	 * must be visible first, as for the kernel's own x2APIC IPIs.
+	 */
+	if (x2apic_enabled())
+		weak_wrmsr_fence();
 	apic->icr_write(icr_low | APIC_DEST_PHYSICAL, apic_id);
 	if (apic->wait_icr_idle)
 		apic->wait_icr_idle();

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import time
 from pathlib import Path
 
@@ -12,6 +13,20 @@ from .probe import free_udp_port
 from .report import Report
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def ledger_constant(name: str) -> int:
+    """A constant of the one ABI header, so that no layout figure is kept twice."""
+    m = re.search(rf"^#define {name}\s+(0x[0-9a-fA-F]+|\d+)u?l*", (REPO / "include" / "baton" /
+                  "ledger.h").read_text(), re.M)
+    if not m:
+        raise KeyError(f"{name} is not defined in include/baton/ledger.h")
+    return int(m.group(1), 0)
+
+
+# B's RAM below 1 MiB, inside A's low window.
+B_LOW_RAM = (ledger_constant("BATON_B_LOW_RAM_BASE"),
+             ledger_constant("BATON_B_LOW_RAM_BASE") + ledger_constant("BATON_B_LOW_RAM_SIZE"))
 
 
 @dataclasses.dataclass
@@ -55,7 +70,8 @@ def sha256_file(path: Path) -> str:
 
 # Kernel A's command line: standard parameters only (README explains each).
 A_CMDLINE = ("console=ttyS0,115200 crashkernel=512M@256M memmap=64K$0x20000 "
-             "movablecore=1536M no_ipi_broadcast=1 nox2apic nokaslr panic=0")
+             "movablecore=1536M memhp_default_state=online_movable no_ipi_broadcast=1 nox2apic "
+             "nokaslr panic=0")
 # B's partition = the crashkernel region.  At 256 MiB it sits below the memory blocks A hands
 # over (6-14), so hot-removing them never has to split a System RAM resource that has
 # children (A's kernel code, the crash kernel) on both sides.
@@ -86,13 +102,23 @@ def nic_args(ports: dict) -> tuple[str, ...]:
             "-device", f"virtio-net-pci,netdev=portb,addr=05.0,mac={NIC_B_MAC}")
 
 
+def build_root() -> Path:
+    """Where the built pieces are: BATON_BUILD, else build/."""
+    return Path(os.environ.get("BATON_BUILD") or REPO / "build").resolve()
+
+
+def out_root() -> Path:
+    """Where scenarios write reports/ and runs/: BATON_OUT, else the build folder."""
+    out = os.environ.get("BATON_OUT")
+    return Path(out).resolve() if out else build_root()
+
+
 class Context:
     def __init__(self, name: str, vcpus: int = 4, ram_mib: int = 2048, gdb: bool = False):
-        build = Path(os.environ.get("BATON_BUILD", REPO / "build")).resolve()
         self.name = name
-        self.art = Artifacts(build)
-        self.run_dir = build / "runs" / name
-        self.report = Report(name, build / "reports", self.run_dir)
+        self.art = Artifacts(build_root())
+        self.run_dir = out_root() / "runs" / name
+        self.report = Report(name, out_root() / "reports", self.run_dir)
         self.vcpus = vcpus
         self.ram_mib = ram_mib
         self.gdb = gdb

@@ -1,4 +1,5 @@
-"""Scenario reports: build/reports/<scenario>.json with name, pass/fail and every figure."""
+"""Scenario reports: <out>/reports/<scenario>.json (context.out_root(), build/ by default) with
+name, pass/fail and every figure."""
 from __future__ import annotations
 
 import json
@@ -14,13 +15,21 @@ class Report:
                               "qemu": str(run_dir / "qemu.out")},
                      "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         self.path = reports_dir / f"{scenario}.json"
+        # Now, not in write(): scenarios put their own files (SVGs, bench.json) next to the
+        # report before it is written, and on a first run nothing has made the folder yet.
+        reports_dir.mkdir(parents=True, exist_ok=True)
         self.failed = False
+        # A scenario made of parts (each its own boot) names every figure and check by part,
+        # so that parts sharing helpers do not overwrite each other's figures.
+        self.part = ""
 
     def metric(self, name: str, value) -> None:
+        name = f"{self.part}.{name}" if self.part else name
         self.data["metrics"][name] = value
         print(f"  {name} = {value}", flush=True)
 
     def check(self, name: str, ok: bool, detail: str = "") -> bool:
+        name = f"{self.part}: {name}" if self.part else name
         self.data["checks"].append({"check": name, "pass": bool(ok), "detail": detail})
         print(f"  [{'PASS' if ok else 'FAIL'}] {name}{': ' + detail if detail else ''}", flush=True)
         if not ok:
@@ -36,6 +45,5 @@ class Report:
 
     def write(self) -> bool:
         self.data["pass"] = not self.failed and bool(self.data["checks"])
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.data, indent=2) + "\n")
         return self.data["pass"]

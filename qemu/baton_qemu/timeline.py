@@ -38,8 +38,30 @@ def resource_key(ev: dict) -> str:
 
 
 def preparations_out(status: dict) -> list[dict]:
-    """The timeline without B's preparation of a CPU it will get (no owner changes there)."""
-    return [e for e in status.get("timeline", []) if e["resource"] != "prepare-cpu"]
+    """The timeline without the events that change no owner: B's preparation of a CPU it will
+    get, and the marks of a failover (A died, B noticed, B owns everything)."""
+    return [e for e in status.get("timeline", [])
+            if e["resource"] not in ("prepare-cpu", "failover")]
+
+
+FATES = {1: "panicked", 2: "crash-kexec", 3: "hung"}  # enum baton_a_fate
+
+
+def failover_figures(status: dict) -> dict | None:
+    """A failover's times: from A's death (A's own mark; for a hang, from B's notice less the
+    silence it measured) to B noticing, and to B owning the machine."""
+    ev = {e["event"]: e for e in status.get("timeline", []) if e["resource"] == "failover"}
+    if "take" not in ev:
+        return None
+    take = ev["take"]
+    quiet = take["size"]
+    died = ev["release"]["ms"] if "release" in ev else take["ms"] - quiet
+    out = {"fate": FATES.get(take["arg"], str(take["arg"])), "silence_ms": quiet,
+           "notice_ms": round(take["ms"] - died, 3)}
+    if "adopt" in ev:
+        out["own_ms"] = round(ev["adopt"]["ms"] - died, 3)
+        out["cpus_left"] = ev["adopt"]["size"]
+    return out
 
 
 def spans(status: dict) -> dict[str, list[Span]]:
@@ -97,6 +119,9 @@ def figures(status: dict) -> dict:
         t0 = last_adopt[0]
         out["late_memory_mib"] = sum(e["size"] for e in late) >> 20
         out["late_memory_ms"] = round(max(e["ms"] for e in late) - t0, 3)
+    fo = failover_figures(status)
+    if fo:
+        out["failover"] = fo
     return out
 
 

@@ -15,6 +15,10 @@ one; a part that stops early (a ScenarioError) is reported and the next one stil
 - limits: A on 10 vCPUs, more than B's CONFIG_NR_CPUS (8): `baton plan` refuses up front
   (before, the handover stopped at its 3rd CPU), as it does a B without its kernel config and
   more PCI functions than the record holds; nothing is saved.
+- a-panics, a-crash-kexec, a-hangs, b-dies (faults_failover.py): A panics while B runs and B
+  takes the machine; A's crash kexec runs anyway and B survives it; A hangs and B reports it,
+  then takes the machine once its policy says so; B dies after A gave it a CPU and a block,
+  and A takes them back.
 """
 import dataclasses
 import re
@@ -23,6 +27,7 @@ import time
 from baton_qemu.context import A_CMDLINE
 from baton_qemu.machine import Machine, MachineSpec
 from baton_qemu.serial import ScenarioError
+from scenarios import faults_failover
 from scenarios.handover_steps import launch_b, status_json
 from scenarios.launch import boot_a, check_a_health
 
@@ -253,7 +258,7 @@ def limits(ctx, r) -> None:
 
 
 PARTS = [("crash-slot", crash_slot), ("non-root", non_root), ("lockdown", lockdown),
-         ("limits", limits)]
+         ("limits", limits)] + faults_failover.PARTS
 
 
 def run(ctx) -> None:
@@ -261,10 +266,12 @@ def run(ctx) -> None:
     for name, part in PARTS:
         ctx.step(f"part {name}")
         t0 = time.monotonic()
+        r.part = name  # parts share helpers: their figures and checks are named by part
         try:
             part(ctx, r)
-            r.check(f"part {name} ran to its end", True)
+            r.check("ran to its end", True)
         except (ScenarioError, AssertionError) as e:
-            r.check(f"part {name} ran to its end", False, str(e)[-300:])
-        r.metric(f"part_{name.replace('-', '_')}_s", round(time.monotonic() - t0, 1))
+            r.check("ran to its end", False, str(e)[-300:])
+        r.metric("part_s", round(time.monotonic() - t0, 1))
+        r.part = ""
     r.metric("parts", [name for name, _ in PARTS])

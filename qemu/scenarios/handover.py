@@ -14,7 +14,73 @@ import time
 from baton_qemu import timeline
 
 from scenarios.handover_steps import launch_b, meminfo_kib
-from scenarios.launch import bad_lines, heartbeat_stats
+from scenarios.launch import bad_lines, check_b_memtest, heartbeat_stats
+
+
+def firmware_ram_kib(com1) -> int:
+    """The VM's RAM less the firmware's reservations: what B should end up with."""
+    return sum(int(e, 16) - int(b, 16) + 1 for b, e in re.findall(
+        r"(0x[0-9a-f]+) (0x[0-9a-f]+) System RAM", com1.run(
+            "for d in /sys/firmware/memmap/*; do echo $(cat $d/start) $(cat $d/end) "
+            "$(cat $d/type); done"))) >> 10
+
+
+def check_b_has_everything(ctx, com2, fw_ram_kib: int) -> str:
+    """After A is gone (a handover or a failover): every vCPU online in B, MemTotal within 3%
+    of the VM's RAM, a clean dmesg.  Returns B's dmesg."""
+    r = ctx.report
+    deadline = time.monotonic() + 60
+    nproc = 0
+    while time.monotonic() < deadline:
+        nproc = int(com2.run("nproc").strip())
+        if nproc == ctx.vcpus:
+            break
+        time.sleep(1)
+    r.check("B has every vCPU online", nproc == ctx.vcpus, str(nproc))
+    mem = meminfo_kib(com2)
+    r.metric("b_memtotal_kib_after", mem)
+    # Tolerance: B's struct pages (1/64 of RAM), its kernel image, the first MiB, the low
+    # window and the resident region are RAM that MemTotal does not count.
+    share = mem / fw_ram_kib
+    r.metric("b_memtotal_share_of_firmware_ram", round(share, 4))
+    r.check("B's MemTotal is within 3% of the VM's RAM less firmware reservations",
+            share >= 0.97, f"{mem} KiB of {fw_ram_kib} KiB ({share:.2%})")
+    b_dmesg = com2.run("dmesg")
+    b_bad = bad_lines(b_dmesg)
+    r.metric("b_dmesg_bad_lines", len(b_bad))
+    r.check("B's dmesg is clean", not b_bad, "; ".join(b_bad[:3]))
+    return b_dmesg
+
+
+def check_b_on_com1(ctx, com1, com2) -> None:
+    """COM1 (A's console until A was gone) is B's: a login there, on its interrupt."""
+    r = ctx.report
+    com1.expect(r"kernel-b login: ", 60, "B's login prompt on COM1")
+    com1.login()
+    r.check("COM1 reaches B", com1.run("uname -r").strip().startswith("6.12"))
+    irq_line = [l for l in com1.run("cat /proc/interrupts").splitlines() if "ttyS0" in l]
+    irqs = sum(int(x) for x in irq_line[0].split()[1:] if x.isdigit()) if irq_line else 0
+    r.metric("b_com1_irqs", irqs)
+    r.check("B's ttyS0 (COM1) runs on its interrupt", irqs > 0,
+            irq_line[0].strip() if irq_line else "no ttyS0 in B's /proc/interrupts")
+    r.check("logins on both ports reach B", com2.run("uname -r").strip().startswith("6.12"))
+
+
+def check_b_memtest_and_power_button(ctx, m) -> None:
+    """A memory test over B's RAM, then the power button (B took the SCI) ends the VM."""
+    r, com2 = ctx.report, m.com2
+    ctx.step("memory test over B's RAM")
+    check_b_memtest(ctx, com2, "B's RAM, all of the machine's now", 600)
+    ctx.step("the power button: B took the SCI, it powers the VM off")
+    took = re.search(r"took the SCI \(GSI (\d+), IRQ \d+\)", com2.run("dmesg"))
+    r.check("B took the SCI from A", took is not None, took.group(0) if took else "no line")
+    r.metric("qmp_system_powerdown", m.qmp("system_powerdown"))
+    try:
+        code = m.proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        code = None
+    r.check("the power button powers the VM off through B (QEMU exits, status 0)", code == 0,
+            str(code))
 
 
 def run(ctx) -> None:
@@ -23,12 +89,8 @@ def run(ctx) -> None:
         com1, com2 = m.com1, m.com2
         launch_b(ctx, m)
         b_mem0 = meminfo_kib(com2)
-        # The VM's RAM less the firmware's reservations: what B should end up with.
-        fw_ram = sum(int(e, 16) - int(b, 16) + 1 for b, e in re.findall(
-            r"(0x[0-9a-f]+) (0x[0-9a-f]+) System RAM", com1.run(
-                "for d in /sys/firmware/memmap/*; do echo $(cat $d/start) $(cat $d/end) "
-                "$(cat $d/type); done")))
-        r.metric("firmware_ram_kib", fw_ram >> 10)
+        fw_ram = firmware_ram_kib(com1)
+        r.metric("firmware_ram_kib", fw_ram)
 
         ctx.step("baton handover")
         t0 = time.monotonic()
@@ -43,26 +105,11 @@ def run(ctx) -> None:
                 str([s[0] for s in steps]))
 
         ctx.step("B takes over: every vCPU, A's memory")
-        deadline = time.monotonic() + 60
-        nproc = 0
-        while time.monotonic() < deadline:
-            nproc = int(com2.run("nproc").strip())
-            if nproc == ctx.vcpus:
-                break
-            time.sleep(1)
-        r.check("B has every vCPU online", nproc == ctx.vcpus, str(nproc))
-        b_dmesg = com2.run("dmesg")
+        b_dmesg = check_b_has_everything(ctx, com2, fw_ram)
         r.check("B says it owns the machine", "this kernel owns the machine" in b_dmesg)
         r.check("B adopted A's CPU 0 (APIC 0)",
                 re.search(r"adopted CPU \d+ \(APIC 0\) from the other kernel", b_dmesg) is not None)
-        b_mem1 = meminfo_kib(com2)
-        r.metric("b_memtotal_kib", [b_mem0, b_mem1])
-        # Tolerance: B's struct pages (1/64 of RAM), its kernel image, the first MiB, the low
-        # window and the resident region are RAM that MemTotal does not count.
-        share = b_mem1 / (fw_ram >> 10)
-        r.metric("b_memtotal_share_of_firmware_ram", round(share, 4))
-        r.check("B's MemTotal is within 3% of the VM's RAM less firmware reservations",
-                share >= 0.97, f"{b_mem1} KiB of {fw_ram >> 10} KiB ({share:.2%})")
+        r.metric("b_memtotal_kib", [b_mem0, meminfo_kib(com2)])
 
         ctx.step("the timeline, from B's copy of the ledger")
         st = json.loads(com2.run("baton status --ledger /sys/kernel/baton/ledger --json")
@@ -83,20 +130,8 @@ def run(ctx) -> None:
                      round(len(mem_moves) * 0.125 / (sum(mem_moves) / 1000), 2))
         r.check("the timeline has A's last CPU released and adopted",
                 fig.get("critical_path_ms") is not None, str(fig.get("critical_path_ms")))
-        b_bad = bad_lines(b_dmesg)
-        r.metric("b_dmesg_bad_lines", len(b_bad))
-        r.check("B's dmesg is clean", not b_bad, "; ".join(b_bad[:3]))
-
         ctx.step("COM1 is B's now: a login there, with interrupts")
-        com1.expect(r"kernel-b login: ", 60, "B's login prompt on COM1")
-        com1.login()
-        r.check("COM1 reaches B", com1.run("uname -r").strip().startswith("6.12"))
-        irq_line = [l for l in com1.run("cat /proc/interrupts").splitlines() if "ttyS0" in l]
-        irqs = sum(int(x) for x in irq_line[0].split()[1:] if x.isdigit()) if irq_line else 0
-        r.metric("b_com1_irqs", irqs)
-        r.check("B's ttyS0 (COM1) runs on its interrupt", irqs > 0,
-                irq_line[0].strip() if irq_line else "no ttyS0 in B's /proc/interrupts")
-        r.check("logins on both ports reach B", com2.run("uname -r").strip().startswith("6.12"))
+        check_b_on_com1(ctx, com1, com2)
 
         ctx.step("A has stopped for good")
         hb_before = heartbeat_stats(com1.text())
@@ -111,21 +146,4 @@ def run(ctx) -> None:
         r.metric("heartbeat_gap_host_ms", round((b_first - a_last) * 1000, 1) if b_first else None)
         r.metric("a_heartbeat_until_handover", hb_before)
 
-        ctx.step("memory test over B's RAM")
-        mib = meminfo_kib(com2, "MemAvailable") * 8 // 10 // 1024
-        out = com2.run(f"health memtest {mib} 1", 600)
-        b_errors = re.search(r"MEMTEST pass=1 errors=(\d+)", out)
-        r.metric("b_memtest_mib", mib)
-        r.check("B's memory test finds 0 errors", b_errors is not None and b_errors.group(1) == "0",
-                out.strip()[-200:])
-
-        ctx.step("the power button: B took the SCI, it powers the VM off")
-        took = re.search(r"took the SCI \(GSI (\d+), IRQ \d+\)", com2.run("dmesg"))
-        r.check("B took the SCI from A", took is not None, took.group(0) if took else "no line")
-        r.metric("qmp_system_powerdown", m.qmp("system_powerdown"))
-        try:
-            code = m.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            code = None
-        r.check("the power button powers the VM off through B (QEMU exits, status 0)", code == 0,
-                str(code))
+        check_b_memtest_and_power_button(ctx, m)

@@ -7,13 +7,13 @@ second, short run with a wrong digest must be refused on COM2 without booting B.
 """
 import re
 
-from baton_qemu.context import sha256_file
+from baton_qemu.context import B_LOW_RAM, sha256_file
 from baton_qemu.machine import MachineSpec
 
 PARTITION_BASE = 0x40000000
 PARTITION_SIZE = 512 << 20
 RESIDENT = 2 << 20
-LOW = (0x24000, 0x30000)
+LOW = B_LOW_RAM
 CPUS = [0, 1]
 
 

@@ -27,7 +27,8 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int heartbeat(long interval_ms, const char *tag)
+/* Never returns: it beats until it is killed or the kernel under it stops. */
+static _Noreturn void heartbeat(long interval_ms, const char *tag)
 {
 	struct timespec next;
 	unsigned long seq = 0;
@@ -95,7 +96,7 @@ static int memtest(long mib, long passes)
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "heartbeat"))
-		return heartbeat(argc > 2 ? atol(argv[2]) : 100, argc > 3 ? argv[3] : NULL);
+		heartbeat(argc > 2 ? atol(argv[2]) : 100, argc > 3 ? argv[3] : NULL);
 	if (argc >= 3 && !strcmp(argv[1], "memtest"))
 		return memtest(atol(argv[2]), argc > 3 ? atol(argv[3]) : 1);
 	fprintf(stderr, "usage: health heartbeat [INTERVAL_MS [TAG]] | health memtest MIB [PASSES]\n");

@@ -101,8 +101,9 @@ ap_start64:
 	/*
 	 * A kernel's last CPU comes here to wait for the next kernel (A's module, at the end of
 	 * the handover): long mode, interrupts off, on transition page tables that identity-map
-	 * the low 4 GiB and keep A's kernel half (for the jump), EDI = its ledger slot.  Leave
-	 * everything of A behind: our page tables, our GDT, a limbo stack, then park.
+	 * the low 4 GiB and keep A's kernel half (for the jump), EDI = its ledger slot, ESI = the
+	 * resource it goes as (its last CPU, or any CPU when A died).  Leave everything of A
+	 * behind: our page tables, our GDT, a limbo stack, limbo's IDT, then park.
 	 */
 	.global	limbo_enter64
 limbo_enter64:
@@ -112,22 +113,71 @@ limbo_enter64:
 	shll	$AP_STACK_SHIFT, %eax		/* top of limbo_stacks[slot] */
 	leaq	limbo_stacks(%rip), %rsp
 	addq	%rax, %rsp
-	leaq	boot_pml4(%rip), %rax
-	movq	%rax, %cr3
-	lgdt	boot_gdtr(%rip)
-	leaq	1f(%rip), %rax
-	pushq	$SEL_CODE64
-	pushq	%rax
-	lretq
-1:	load_long_mode_segments
+	take_trampoline_tables
+	movl	%edi, %r12d			/* the slot and the resource survive the call */
+	movl	%esi, %r13d
+	call	limbo_load_idt
+	unblock_nmi
+	movl	%r12d, %edi
+	movl	%r13d, %esi
 	call	limbo_enter_main
 2:	cli
 	hlt
 	jmp	2b
 
-	/* Limbo's interrupt gates: an NMI (the doorbell) only has to end the HLT. */
+	/*
+	 * A kernel's crash kexec lands here: baton's image sits in the crash slot and this is
+	 * its kexec entry.  Long mode on kexec's identity map, interrupts off, the IDT and GDT
+	 * invalidated by machine_kexec, NMIs blocked if the kernel panicked in an NMI.  Limbo's
+	 * IDT first (an NMI without one is a triple fault, a machine reset), then our stack,
+	 * page tables and GDT; crash_main decides what the running B needs.
+	 */
+	.global	crash_entry64
+crash_entry64:
+	cli
+	leaq	crash_stack_top(%rip), %rsp
+	call	limbo_load_idt
+	take_trampoline_tables
+	unblock_nmi
+	call	crash_main
+2:	cli
+	hlt
+	jmp	2b
+
+	.section .bss
+	.balign	16
+crash_stack:
+	.skip	CRASH_STACK_SIZE
+crash_stack_top:
+	.section .text
+
+	/*
+	 * Limbo's interrupt gates.  An NMI is the adopter's ring: limbo_nmi() leaves limbo from
+	 * inside it when the mailbox is set (and never returns), else the HLT loop goes on.
+	 * It interrupts C++, so the caller-saved registers are kept; 5 + 9 quadwords keep the
+	 * call 16-byte aligned.
+	 */
 	.global	limbo_nmi_entry, limbo_fault_entry
 limbo_nmi_entry:
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	call	limbo_nmi
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rax
 	iretq
 limbo_fault_entry:
 	cli

@@ -35,7 +35,7 @@ multiboot_header:
 	.long	__off_limbo_stacks		/* limbo_stacks */
 	.long	AP_STACK_SIZE			/* limbo_stack_size */
 	.long	__off_limbo_enter64		/* limbo_enter64 */
-	.long	0
+	.long	__off_crash_entry64		/* crash_entry64 */
 
 	/*
 	 * EAX = 0x2badb002 (multiboot; EBX = multiboot info) or BATON_LAUNCH_EAX (A's module

@@ -34,13 +34,14 @@
 #define SEL_DATA		0x18	/* __BOOT_DS */
 
 #define SIPI_PAGE		0x20000		/* BATON_SIPI_PAGE */
-#define BATON_ABI_VERSION_ASM	3		/* BATON_ABI_VERSION */
+#define BATON_ABI_VERSION_ASM	4		/* BATON_ABI_VERSION */
 #define BATON_LAUNCH_EAX_ASM	0x4e4c5442	/* BATON_LAUNCH_EAX */
 
 #define BOOT_STACK_SIZE		0x10000
 /* Limbo needs little stack (ap_main -> park); one per ledger slot, BATON_MAX_CPUS of them. */
 #define AP_STACK_SHIFT		12
 #define AP_STACK_SIZE		(1 << AP_STACK_SHIFT)
+#define CRASH_STACK_SIZE	0x4000		/* crash_entry64's, for the one crashing CPU */
 #define MAX_LIMBO_CPUS		64
 
 /* The SIPI page's parameter block, written by the BSP before each INIT-SIPI-SIPI. */
@@ -65,6 +66,35 @@
 	xorl	%eax, %eax
 	movl	%eax, %fs
 	movl	%eax, %gs
+.endm
+
+/* The trampoline's own page tables, GDT and segments, whatever the CPU came with. */
+.macro take_trampoline_tables
+	leaq	boot_pml4(%rip), %rax
+	movq	%rax, %cr3
+	lgdt	boot_gdtr(%rip)
+	leaq	8f(%rip), %rax
+	pushq	$SEL_CODE64
+	pushq	%rax
+	lretq
+8:	load_long_mode_segments
+.endm
+
+/*
+ * An IRET to the next instruction ends NMI blocking: a CPU that comes from an NMI handler
+ * (a kernel parked it there, or panicked there) must hear the adopter's NMIs in limbo.
+ * Only with limbo's IDT loaded: a pending NMI is taken right after it.  IF stays 0.
+ */
+.macro unblock_nmi
+	movq	%rsp, %rax
+	pushq	$SEL_DATA
+	pushq	%rax
+	pushfq
+	pushq	$SEL_CODE64
+	leaq	9f(%rip), %rax
+	pushq	%rax
+	iretq
+9:
 .endm
 #endif
 

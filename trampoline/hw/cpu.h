@@ -46,6 +46,9 @@ inline void disable_interrupts() { asm volatile("cli" ::: "memory"); }
         asm volatile("cli; hlt" ::: "memory");
 }
 inline void barrier() { asm volatile("mfence" ::: "memory"); }
+// Before a WRMSR to the x2APIC ICR: WRMSR to it is not serialising, so earlier stores (the
+// ledger a doorbell announces) could become visible after the IPI (Linux's weak_wrmsr_fence).
+inline void wrmsr_fence() { asm volatile("mfence; lfence" ::: "memory"); }
 
 inline uint32_t mmio_read32(uint64_t phys)
 {

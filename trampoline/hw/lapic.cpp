@@ -63,7 +63,7 @@ bool LocalApic::send(uint32_t apic_id, uint32_t icr_low)
 {
     write(kRegEsr, 0);
     if (x2apic_) {
-        cpu::barrier();
+        cpu::wrmsr_fence();
         cpu::wrmsr(kX2apicMsrBase + kRegIcrLow / 16, uint64_t(apic_id) << 32 | icr_low);
         return true;
     }

@@ -23,7 +23,8 @@ inline constexpr uint64_t setup_data = 0x2000;
 inline constexpr uint64_t acpi = 0x4000;
 inline constexpr uint64_t acpi_max = 0x10000;
 inline constexpr uint64_t size = acpi + acpi_max;
-static_assert(offset + size <= BATON_RESIDENT_SIZE, "boot area fits the resident region");
+static_assert(offset + size <= BATON_RESIDENT_SEGMENT, "boot area inside the resident segment");
+static_assert(BATON_RESIDENT_SEGMENT < BATON_RESIDENT_SIZE, "room for kexec's control pages");
 }  // namespace boot_area
 
 // Memory B needs beyond its kernel and initrd to get through boot (page tables, memmap,
