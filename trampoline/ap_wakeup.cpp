@@ -27,6 +27,9 @@ static_assert(MAX_LIMBO_CPUS == BATON_MAX_CPUS, "a limbo stack for every ledger 
 // The assembly's view of the shared structures must be the ledger header's.
 static_assert(SIPI_PAGE == BATON_SIPI_PAGE);
 static_assert(BATON_ABI_VERSION_ASM == BATON_ABI_VERSION);
+static_assert(BATON_LEDGER_STATE_ASM == BATON_LEDGER_PHYS + offsetof(baton_ledger, state));
+static_assert(BATON_STATE_B_BOOTING_ASM == BATON_STATE_B_BOOTING &&
+              BATON_STATE_B_RUNNING_ASM == BATON_STATE_B_RUNNING);
 static_assert(BATON_LAUNCH_EAX_ASM == BATON_LAUNCH_EAX);
 static_assert(SEL_CODE32 == BATON_SEL_CODE32 && SEL_CODE64 == BATON_SEL_CODE64 &&
               SEL_DATA == BATON_SEL_DATA);

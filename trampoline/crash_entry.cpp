@@ -51,10 +51,12 @@ extern "C" [[noreturn]] void crash_main()
     }
     baton_cpu_slot* slot = crash_slot(l, id);
     // A masked this CPU's local APIC; sending an NMI needs it enabled, every vector masked.
+    // The doorbell's rule (ledger.h): only a ringer that finds no bit pending sends one.
     LocalApic apic;
     apic.init();
-    __atomic_fetch_or(&l.b_doorbell_pending, BATON_DOORBELL_FAILOVER, __ATOMIC_ACQ_REL);
-    if (l.b_doorbell_apic != BATON_NO_DOORBELL)
+    const uint32_t pending =
+        __atomic_fetch_or(&l.b_doorbell_pending, BATON_DOORBELL_FAILOVER, __ATOMIC_ACQ_REL);
+    if (!pending && l.b_doorbell_apic != BATON_NO_DOORBELL)
         apic.send_nmi(l.b_doorbell_apic);
     park(slot);
 }

@@ -12,6 +12,7 @@ void baton_ledger_unmap(void);
 bool baton_low_window_reserved(void);
 struct baton_ledger *baton_ledger(void);
 void baton_ledger_event(u32 kind, u32 resource, u64 arg, u64 size);
+bool baton_ledger_gave(u32 resource, u64 arg);
 
 /* baton_guard.c: A must not bring B's CPUs back online while B owns them. */
 int baton_guard_install(const struct cpumask *b_cpus);
@@ -70,6 +71,7 @@ bool baton_failover_nmi(void);
 /* baton_release_cpu.c, baton_release_mem.c: the handover, one resource at a time. */
 int baton_release_cpu(unsigned int cpu, unsigned int timeout_ms);
 struct baton_cpu_slot *baton_add_cpu_slot(u32 apic_id, unsigned int cpu, unsigned int *idx);
+void baton_drop_cpu_slot(unsigned int idx);
 void baton_return_cpus(void);
 int baton_release_mem(u64 base, u64 size, unsigned int timeout_ms);
 void baton_return_mems(void);

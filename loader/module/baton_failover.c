@@ -34,7 +34,7 @@ static bool armed;
 static int saved_panic_timeout;
 static void (*saved_crash_stop)(void);
 static atomic_t parking = ATOMIC_INIT(0);	/* baton_stop_other_cpus() ran */
-static int stopper = -1;			/* the CPU that stops the others */
+static atomic_t stopper = ATOMIC_INIT(-1);	/* the CPU that stops the others */
 static atomic_t parked = ATOMIC_INIT(0);
 
 static void baton_a_beat(struct timer_list *t)
@@ -103,7 +103,7 @@ bool baton_failover_nmi(void)
 
 	if (!READ_ONCE(armed))
 		return false;
-	if (atomic_read(&parking) && smp_processor_id() == READ_ONCE(stopper))
+	if (atomic_read(&stopper) == smp_processor_id())
 		return true;
 	if (atomic_read(&parking) || READ_ONCE(l->a_park))
 		baton_park_this_cpu();
@@ -115,9 +115,10 @@ static void baton_stop_other_cpus(void)
 {
 	unsigned int cpu, me = smp_processor_id(), want = 0, us;
 
-	if (atomic_xchg(&parking, 1))
+	/* The stopper first: from `parking` on, an NMI parks every CPU but this one. */
+	if (atomic_cmpxchg(&stopper, -1, me) != -1)
 		return;
-	WRITE_ONCE(stopper, me);
+	atomic_set(&parking, 1);
 	for_each_online_cpu(cpu) {
 		if (cpu == me)
 			continue;
@@ -192,6 +193,8 @@ void baton_failover_disarm(void)
 	if (!armed)
 		return;
 	WRITE_ONCE(armed, false);
+	/* An NMI that saw `armed` may still walk into limbo on the tables: let it finish. */
+	synchronize_rcu();
 	atomic_notifier_chain_unregister(&panic_notifier_list, &baton_panic_nb);
 	smp_ops.crash_stop_other_cpus = saved_crash_stop;
 	panic_timeout = saved_panic_timeout;

@@ -24,6 +24,7 @@
 
 #define BATON_DRAIN_US		50	/* for interrupts in flight when A masked its pins */
 #define BATON_PREPARE_TIMEOUT_MS 5000
+#define BATON_B_ALIVE_MS	2000	/* B's heartbeat (every 100 ms) no older than this */
 
 static const u16 pcuart_base[] = BATON_UART_PORTS;
 
@@ -97,7 +98,9 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 			return -ENXIO;
 	if (num_online_cpus() != 1 || !cpu_online(0))
 		return -EBUSY;	/* A's other CPUs go first, one by one */
-	if (READ_ONCE(l->b_doorbell_apic) == BATON_NO_DOORBELL)
+	/* A stops for good: only for a B that is there to take the machine. */
+	if (READ_ONCE(l->b_doorbell_apic) == BATON_NO_DOORBELL ||
+	    baton_heartbeat_age_ms() < 0 || baton_heartbeat_age_ms() > BATON_B_ALIVE_MS)
 		return -ENOTCONN;
 	idx = READ_ONCE(l->ncpus);
 	if (idx >= BATON_MAX_CPUS)
@@ -120,9 +123,11 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	 * work leaves the critical path.  Without it B does it all after A has stopped.
 	 */
 	ret = baton_request(BATON_RES_PREPARE_CPU, apic_id, 0, BATON_PREPARE_TIMEOUT_MS);
-	if (ret == -EIO || ret == -EBUSY) {
+	if (ret == -EIO || ret == -EBUSY || ret == -ETIMEDOUT) {
+		/* B is stuck, or not answering at all: A must not stop.  CPU 0 stays A's. */
+		baton_drop_cpu_slot(idx);
 		baton_unmap_ioapics(&io);
-		return ret;	/* B is stuck on a request: A must not stop */
+		return ret;
 	}
 	if (ret)
 		pr_warn("baton: B did not prepare CPU 0 (%d): it adopts it the long way\n", ret);

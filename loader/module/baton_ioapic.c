@@ -63,7 +63,7 @@ void baton_unmap_ioapics(struct baton_ioapics *io)
 /*
  * Every pin A still routes is masked: after CPU 0 leaves, nothing of A may interrupt it under
  * B.  A's own IOAPIC code is idle (one CPU, interrupts off); B programs no pin meanwhile (it
- * waits for this request).
+ * waits for this request).  Pins A gave B (`baton release irq`) are B's: left alone.
  */
 unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io)
 {
@@ -72,6 +72,8 @@ unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io)
 
 	for (i = 0; i < io->n; i++) {
 		for (pin = 0; pin < io->pins[i]; pin++) {
+			if (baton_ledger_gave(BATON_RES_IRQ, io->gsi_base[i] + pin))
+				continue;
 			rte = baton_ioapic_read(io->base[i], IOAPIC_REG_RTE_LOW(pin));
 			if (rte & IOAPIC_RTE_MASKED)
 				continue;

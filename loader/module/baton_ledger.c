@@ -64,3 +64,28 @@ void baton_ledger_event(u32 kind, u32 resource, u64 arg, u64 size)
 	smp_wmb();
 	WRITE_ONCE(ev->tsc, rdtsc_ordered());
 }
+
+/*
+ * Whether the timeline has A giving B `resource` `arg` (a release that B took or may take)
+ * and not taking it back since.  Lock free: panic and NMI context use it too.
+ */
+bool baton_ledger_gave(u32 resource, u64 arg)
+{
+	unsigned int i, n;
+	bool gave = false;
+
+	if (!ledger)
+		return false;
+	n = min(READ_ONCE(ledger->nevents), BATON_MAX_EVENTS);
+	for (i = 0; i < n; i++) {
+		struct baton_event *ev = &ledger->events[i];
+
+		if (READ_ONCE(ev->resource) != resource || READ_ONCE(ev->arg) != arg)
+			continue;
+		if (READ_ONCE(ev->kind) == BATON_EV_RELEASE)
+			gave = true;
+		else if (READ_ONCE(ev->kind) == BATON_EV_RETURN)
+			gave = false;
+	}
+	return gave;
+}

@@ -196,9 +196,17 @@ static long baton_abort(void)
 	if (state == BATON_STATE_EMPTY)
 		return -ENOENT;
 	if (had_guard) {
-		/* B's CPUs run B, the trampoline or limbo: stop them before A may take them. */
-		for (i = 0; i < l->ncpus && i < BATON_MAX_CPUS; i++)
-			baton_stop_cpu(l->cpus[i].apic_id);
+		/*
+		 * B's CPUs run B, the trampoline or limbo: stop them before A may take them.
+		 * A slot of a CPU A runs on again (taken back after a refused release, or the
+		 * last step that did not happen) is not B's: an INIT there would kill A's CPU.
+		 */
+		for (i = 0; i < l->ncpus && i < BATON_MAX_CPUS; i++) {
+			int cpu = baton_cpu_of_apicid(l->cpus[i].apic_id);
+
+			if (cpu < 0 || !cpu_online(cpu))
+				baton_stop_cpu(l->cpus[i].apic_id);
+		}
 		baton_return_cpus();
 		baton_return_mems();
 		baton_heartbeat_stop();
@@ -217,6 +225,19 @@ static long baton_abort(void)
 	return 0;
 }
 
+/* A later release of the same thing: report that one instead. */
+static bool baton_released_again(struct baton_ledger *l, unsigned int from,
+				 const struct baton_event *ev)
+{
+	unsigned int i, n = min(READ_ONCE(l->nevents), BATON_MAX_EVENTS);
+
+	for (i = from + 1; i < n; i++)
+		if (l->events[i].kind == BATON_EV_RELEASE &&
+		    l->events[i].resource == ev->resource && l->events[i].arg == ev->arg)
+			return true;
+	return false;
+}
+
 /* What A gave B and cannot take back from a dead B by itself: said, not hidden. */
 static void baton_report_kept(void)
 {
@@ -226,11 +247,14 @@ static void baton_report_kept(void)
 
 	for (i = 0; i < n; i++) {
 		ev = &l->events[i];
-		if (ev->kind != BATON_EV_RELEASE)
+		/* Each thing once: at its release, if it is still B's. */
+		if (ev->kind != BATON_EV_RELEASE || !baton_ledger_gave(ev->resource, ev->arg) ||
+		    baton_released_again(l, i, ev))
 			continue;
 		if (ev->resource == BATON_RES_PCI)
-			pr_warn("baton: PCI %02llx:%02llx.%llu stays with the dead B: rescan the bus to use it in A\n",
-				(ev->arg >> 8) & 0xff, (ev->arg >> 3) & 0x1f, ev->arg & 7);
+			pr_warn("baton: PCI %04llx:%02llx:%02llx.%llu stays with the dead B: rescan the bus to use it in A\n",
+				ev->arg >> 16, (ev->arg >> 8) & 0xff, (ev->arg >> 3) & 0x1f,
+				ev->arg & 7);
 		else if (ev->resource == BATON_RES_IRQ)
 			pr_warn("baton: IOAPIC pin GSI %llu stays with the dead B\n", ev->arg);
 	}
@@ -242,9 +266,16 @@ static void baton_report_kept(void)
  * says what it cannot.  The ledger keeps the reason for `baton status`; `baton abort`
  * unloads B's image afterwards.
  */
+#define BATON_B_TIMEOUT_MIN_MS	1000	/* B beats every 100 ms: never call a live B dead */
+
 static unsigned int b_timeout_ms = 10000;
 module_param(b_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(b_timeout_ms, "B is dead when its heartbeat stands still this long (ms)");
+MODULE_PARM_DESC(b_timeout_ms, "B is dead when its heartbeat stands still this long (ms, >= 1000)");
+
+static unsigned int baton_b_timeout_ms(void)
+{
+	return max_t(unsigned int, READ_ONCE(b_timeout_ms), BATON_B_TIMEOUT_MIN_MS);
+}
 
 static void baton_b_died(struct work_struct *work)
 {
@@ -257,7 +288,7 @@ static void baton_b_died(struct work_struct *work)
 	mutex_lock(&baton_lock);
 	age = baton_heartbeat_age_ms();
 	if (baton_state() != BATON_STATE_B_RUNNING || !baton_guard_active() ||
-	    age < READ_ONCE(b_timeout_ms)) {
+	    age < baton_b_timeout_ms()) {
 		mutex_unlock(&baton_lock);
 		return;
 	}
@@ -271,7 +302,7 @@ static void baton_b_died(struct work_struct *work)
 	cpumask_clear(&b_cpus);
 	for (i = 0; i < min(READ_ONCE(l->ncpus), BATON_MAX_CPUS); i++) {
 		cpu = baton_cpu_of_apicid(l->cpus[i].apic_id);
-		if (!l->cpus[i].a_cpu && cpu >= 0)
+		if (!l->cpus[i].a_cpu && cpu >= 0 && !cpu_online(cpu))
 			cpumask_set_cpu(cpu, &b_cpus);
 	}
 	baton_abort();
@@ -287,7 +318,7 @@ static DECLARE_WORK(b_died_work, baton_b_died);
 /* From the heartbeat sampler: B has been silent for a while. */
 void baton_b_silent(s64 age_ms)
 {
-	if (age_ms >= READ_ONCE(b_timeout_ms) && baton_state() == BATON_STATE_B_RUNNING)
+	if (age_ms >= baton_b_timeout_ms() && baton_state() == BATON_STATE_B_RUNNING)
 		schedule_work(&b_died_work);
 }
 

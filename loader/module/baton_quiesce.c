@@ -26,13 +26,16 @@ static void baton_clear_word(struct pci_dev *dev, int where, u16 bits)
 		pci_write_config_word(dev, where, v & ~bits);
 }
 
-/* Bridges keep forwarding: what sits behind them went to B (or is quiesced here too). */
+/*
+ * Only functions a driver of A's still runs: B's own functions and those A released stay in
+ * A's PCI tree, fenced and unbound, and B is using them.  Bridges keep forwarding.
+ */
 void baton_quiesce_pci(void)
 {
 	struct pci_dev *dev = NULL;
 
 	for_each_pci_dev(dev) {
-		if (baton_pci_bridge(dev))
+		if (baton_pci_bridge(dev) || !dev->driver)
 			continue;
 		baton_clear_word(dev, PCI_COMMAND, PCI_COMMAND_MASTER);
 		if (dev->msi_cap)

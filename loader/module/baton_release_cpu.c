@@ -35,6 +35,17 @@ struct baton_cpu_slot *baton_add_cpu_slot(u32 apic_id, unsigned int cpu, unsigne
 	return slot;
 }
 
+/* Forgets the slot baton_add_cpu_slot() gave a CPU that stays A's after all. */
+void baton_drop_cpu_slot(unsigned int idx)
+{
+	struct baton_ledger *l = baton_ledger();
+
+	WRITE_ONCE(l->cpus[idx].state, BATON_CPU_UNKNOWN);
+	WRITE_ONCE(l->cpus[idx].a_cpu, 0);
+	if (idx == READ_ONCE(l->ncpus) - 1)
+		WRITE_ONCE(l->ncpus, idx);
+}
+
 static int baton_wait_limbo(struct baton_cpu_slot *slot)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(BATON_LIMBO_TIMEOUT_MS);

@@ -18,9 +18,12 @@
 void baton_ring_b(u32 bit)
 {
 	struct baton_ledger *l = baton_ledger();
+	u32 apic_id = READ_ONCE(l->b_doorbell_apic);
 
-	if (!atomic_fetch_or(bit, (atomic_t *)&l->b_doorbell_pending))
-		baton_send_nmi(READ_ONCE(l->b_doorbell_apic));
+	/* No doorbell yet (B still boots): 0xffffffff as a destination would be a broadcast. */
+	if (!atomic_fetch_or(bit, (atomic_t *)&l->b_doorbell_pending) &&
+	    apic_id != BATON_NO_DOORBELL)
+		baton_send_nmi(apic_id);
 }
 
 /* Posts a request and rings B; the caller waits for the answer, or (A's last CPU) cannot. */

@@ -113,10 +113,11 @@ limbo_enter64:
 	shll	$AP_STACK_SHIFT, %eax		/* top of limbo_stacks[slot] */
 	leaq	limbo_stacks(%rip), %rsp
 	addq	%rax, %rsp
-	take_trampoline_tables
-	movl	%edi, %r12d			/* the slot and the resource survive the call */
+	movl	%edi, %r12d			/* the slot and the resource survive the calls */
 	movl	%esi, %r13d
+	/* Limbo's IDT before A's kernel half goes: an NMI in between would find no handler. */
 	call	limbo_load_idt
+	take_trampoline_tables
 	unblock_nmi
 	movl	%r12d, %edi
 	movl	%r13d, %esi
@@ -135,7 +136,21 @@ limbo_enter64:
 	.global	crash_entry64
 crash_entry64:
 	cli
-	leaq	crash_stack_top(%rip), %rsp
+	/*
+	 * Before a launch the trampoline has not run: no IDT, no page tables of ours.  Only a
+	 * running B needs anything here; otherwise stop, as A's panic would have with panic=0.
+	 * The ledger is below 1 MiB, which kexec's identity map always covers.
+	 */
+	movl	$BATON_LEDGER_STATE_ASM, %eax
+	movl	(%rax), %eax
+	cmpl	$BATON_STATE_B_BOOTING_ASM, %eax
+	je	3f
+	cmpl	$BATON_STATE_B_RUNNING_ASM, %eax
+	je	3f
+2:	cli
+	hlt
+	jmp	2b
+3:	leaq	crash_stack_top(%rip), %rsp
 	call	limbo_load_idt
 	take_trampoline_tables
 	unblock_nmi
