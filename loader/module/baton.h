@@ -44,6 +44,7 @@ u64 baton_doorbells(void);
 
 /* baton_request.c: a request to B in the ledger, and B's answer. */
 void baton_ring_b(u32 bit);
+void baton_silence_b(void);
 void baton_post_request(u32 resource, u64 arg, u64 size);
 int baton_request(u32 resource, u64 arg, u64 size, unsigned int timeout_ms);
 

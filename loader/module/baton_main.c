@@ -196,6 +196,7 @@ static long baton_abort(void)
 	if (state == BATON_STATE_EMPTY)
 		return -ENOENT;
 	if (had_guard) {
+		baton_silence_b();
 		/*
 		 * B's CPUs run B, the trampoline or limbo: stop them before A may take them.
 		 * A slot of a CPU A runs on again (taken back after a refused release, or the

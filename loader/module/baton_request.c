@@ -18,12 +18,29 @@
 void baton_ring_b(u32 bit)
 {
 	struct baton_ledger *l = baton_ledger();
-	u32 apic_id = READ_ONCE(l->b_doorbell_apic);
+	unsigned long flags;
+	u32 apic_id;
 
-	/* No doorbell yet (B still boots): 0xffffffff as a destination would be a broadcast. */
+	/* Interrupts off from the read to the send: baton_silence_b() waits for such rings. */
+	local_irq_save(flags);
+	apic_id = READ_ONCE(l->b_doorbell_apic);
+	/* No doorbell (B still boots, or is being stopped): 0xffffffff would be a broadcast. */
 	if (!atomic_fetch_or(bit, (atomic_t *)&l->b_doorbell_pending) &&
 	    apic_id != BATON_NO_DOORBELL)
 		baton_send_nmi(apic_id);
+	local_irq_restore(flags);
+}
+
+/*
+ * Before B's CPUs are stopped with INIT: no ring may reach them afterwards.  An NMI wakes a
+ * CPU that waits for a SIPI under QEMU's TCG (hardware ignores it there), which then runs
+ * the firmware's reset code and resets the machine.  Rings read the doorbell with
+ * interrupts off, so an RCU grace period waits for any ring already under way.
+ */
+void baton_silence_b(void)
+{
+	WRITE_ONCE(baton_ledger()->b_doorbell_apic, BATON_NO_DOORBELL);
+	synchronize_rcu();
 }
 
 /* Posts a request and rings B; the caller waits for the answer, or (A's last CPU) cannot. */

@@ -39,12 +39,12 @@ def cycle(ctx, m, n: int, mem0: int, dmesg_seen: int) -> tuple[dict, int]:
     start = line_start(com1.text())
     out, launch_s = plan_load_launch(com1)
     if launch_s is None:
-        raise ScenarioError(f"cycle {n}: baton launch did not run B: {out.strip()[-200:]}")
-    com2.expect(r"login: ?$", 120, f"B's login prompt in cycle {n}")
+        raise ScenarioError(f"baton launch did not run B: {out.strip()[-200:]}")
+    com2.expect(r"login: ?$", 120, "B's login prompt")
     b_login_s = round(time.monotonic() - t0, 2)
     res, abort_s = timed_abort(com1)
     if res.get("ok") is not True:
-        raise ScenarioError(f"cycle {n}: baton abort failed: {res}")
+        raise ScenarioError(f"baton abort failed: {res}")
     online = com1.run("cat /sys/devices/system/cpu/online").strip()
     mem = meminfo_kib(com1)
     state = status_json(com1).get("state")
@@ -83,7 +83,10 @@ def run(ctx) -> None:
         cycles = []
         try:
             for n in range(1, CYCLES + 1):
-                fig, seen = cycle(ctx, m, n, mem0, seen)
+                try:
+                    fig, seen = cycle(ctx, m, n, mem0, seen)
+                except ScenarioError as e:  # which cycle broke, not only which command
+                    raise ScenarioError(f"cycle {n} of {CYCLES}: {e}") from e
                 cycles.append(fig)
         finally:
             r.metric("cycles", cycles)
