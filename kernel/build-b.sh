@@ -41,6 +41,9 @@ fi
 # Copy only when it changed, so an unchanged header does not rebuild anything.
 cmp -s "$abi_header" "$src/arch/x86/include/asm/baton_ledger.h" ||
 	cp "$abi_header" "$src/arch/x86/include/asm/baton_ledger.h"
+# Its boot half, which it includes by this name.
+cmp -s "$here/../include/baton/baton_boot.h" "$src/arch/x86/include/asm/baton_boot.h" ||
+	cp "$here/../include/baton/baton_boot.h" "$src/arch/x86/include/asm/baton_boot.h"
 
 obj="$out/obj"
 mkdir -p "$obj"

@@ -60,6 +60,11 @@ bool panic_runs_notifiers_now();
 // cmd_plan.cpp, cmd_status.cpp, cmd_release.cpp
 int cmd_plan(const Args& a);
 int cmd_status(const Args& a);
+// cmd_launch.cpp: the partition's life cycle.
+int cmd_load(const Args& a);
+int cmd_launch(const Args& a);
+int cmd_abort(const Args& a);
+int cmd_unload(const Args& a);
 int cmd_release(const Args& a);
 int cmd_handover(const Args& a);
 

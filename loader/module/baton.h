@@ -29,8 +29,13 @@ int baton_park_cpu(u64 partition_base, u32 apic_id, unsigned int slot);
 void baton_stop_cpu(u32 apic_id);
 void baton_send_nmi(u32 apic_id);
 
-/* baton_main.c: B fell silent; past b_timeout_ms A takes back what B had. */
+/* baton_main.c: the ioctls' lock, and the abort (with baton_lock held). */
+extern struct mutex baton_lock;
+long baton_abort(void);
+
+/* baton_b_died.c: B fell silent; past b_timeout_ms A takes back what B had. */
 void baton_b_silent(s64 age_ms);
+void baton_b_died_cancel(void);
 
 /* baton_heartbeat.c: watches B's heartbeat counter from A's side. */
 void baton_heartbeat_start(void);
