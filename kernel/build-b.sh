@@ -41,9 +41,11 @@ fi
 # Copy only when it changed, so an unchanged header does not rebuild anything.
 cmp -s "$abi_header" "$src/arch/x86/include/asm/baton_ledger.h" ||
 	cp "$abi_header" "$src/arch/x86/include/asm/baton_ledger.h"
-# Its boot half, which it includes by this name.
-cmp -s "$here/../include/baton/baton_boot.h" "$src/arch/x86/include/asm/baton_boot.h" ||
-	cp "$here/../include/baton/baton_boot.h" "$src/arch/x86/include/asm/baton_boot.h"
+# Its link and boot halves, which it includes by these names.
+for h in baton_link_abi.h baton_boot.h; do
+	cmp -s "$here/../include/baton/$h" "$src/arch/x86/include/asm/$h" ||
+		cp "$here/../include/baton/$h" "$src/arch/x86/include/asm/$h"
+done
 
 obj="$out/obj"
 mkdir -p "$obj"
