@@ -133,10 +133,10 @@ TEST_CASE("acpi: B's MADT lists only B's CPUs; other tables are shared")
         CHECK(r.value().other_apic_ids[0] == 0);
         CHECK(r.value().other_apic_ids[1] == 1);
         CHECK(r.value().other_apic_ids[2] == 256);
-        // The IOAPIC B registers at boot.
-        CHECK(r.value().has_ioapic);
-        CHECK(r.value().ioapic_phys == 0xfec00000);
-        CHECK(r.value().ioapic_gsi_base == 0);
+        // The IOAPICs B registers at boot.
+        REQUIRE(r.value().nioapics == 1);
+        CHECK(r.value().ioapics[0].phys == 0xfec00000);
+        CHECK(r.value().ioapics[0].gsi_base == 0);
 
         // The new root is valid and B's ACPI code reaches the filtered MADT through it.
         auto pm = find_pm_timer_port(PhysAddr(0x40104000));

@@ -88,15 +88,17 @@ TEST_CASE("plan: malformed input is refused with a clear message")
           "plan: partition=1G+16M: smaller than the 32 MiB minimum");
     CHECK(refused("partition=0+64M cpus=1") == "plan: partition=0+64M: must start above 1 MiB");
     CHECK(refused("partition=1G+512M cpus=") == "plan: cpus: empty value");
-    CHECK(refused("partition=1G+512M cpus=1,,2") == "plan: cpus=1,,2: APIC IDs are numbers 0-254");
-    CHECK(refused("partition=1G+512M cpus=1,") == "plan: cpus=1,: APIC IDs are numbers 0-254");
-    CHECK(refused("partition=1G+512M cpus=255") == "plan: cpus=255: APIC IDs are numbers 0-254");
-    CHECK(refused("partition=1G+512M cpus=1K") == "plan: cpus=1K: APIC IDs are numbers 0-254");
+    CHECK(refused("partition=1G+512M cpus=1,,2") == "plan: cpus=1,,2: APIC IDs are numbers 0-4294967294");
+    CHECK(refused("partition=1G+512M cpus=1,") == "plan: cpus=1,: APIC IDs are numbers 0-4294967294");
+    CHECK(refused("partition=1G+512M cpus=4294967295") ==
+          "plan: cpus=4294967295: APIC IDs are numbers 0-4294967294");
+    CHECK(ok("partition=1G+512M cpus=255,4096").cpus[1] == 4096);  // x2APIC IDs
+    CHECK(refused("partition=1G+512M cpus=1K") == "plan: cpus=1K: APIC IDs are numbers 0-4294967294");
     CHECK(refused("partition=1G+512M cpus=1,2,1") == "plan: cpus=1,2,1: APIC ID listed twice");
     CHECK(refused("partition=1G+512M cpus=1 low=0x90000+0x80000") ==
-          "plan: low=0x90000+0x80000: needs >= 24K of whole pages below 1 MiB");
+          "plan: low=0x90000+0x80000: needs >= 28K of whole pages below 1 MiB");
     CHECK(refused("partition=1G+512M cpus=1 low=0x30000+16K") ==
-          "plan: low=0x30000+16K: needs >= 24K of whole pages below 1 MiB");
+          "plan: low=0x30000+16K: needs >= 28K of whole pages below 1 MiB");
     CHECK(refused("partition=1G+512M cpus=1 console=0x3f9") ==
           "plan: console=0x3f9: not a legacy UART port (0x3f8 0x2f8 0x3e8 0x2e8)");
     CHECK(refused("partition=1G+512M cpus=1 kernel.sha256=abc") ==

@@ -128,11 +128,9 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     rec.nlate = uint32_t(plan.nlate);
     for (size_t i = 0; i < plan.nlate; i++)
         rec.late[i] = {plan.late[i].begin(), plan.late[i].size()};
-    if (acpi.has_ioapic) {
-        rec.ioapic_phys = acpi.ioapic_phys;
-        rec.ioapic_id = acpi.ioapic_id;
-        rec.ioapic_gsi_base = acpi.ioapic_gsi_base;
-    }
+    static_assert(sizeof(acpi.ioapics) == sizeof(rec.ioapics));
+    rec.nioapics = acpi.nioapics;
+    memcpy(rec.ioapics, acpi.ioapics, sizeof(rec.ioapics));
     rec.nhot = uint32_t(plan.nhot);
     for (size_t i = 0; i < plan.nhot; i++)
         rec.hot[i] = {plan.hot[i].begin(), plan.hot[i].size()};

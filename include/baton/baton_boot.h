@@ -84,7 +84,7 @@ struct baton_image_header {
 #define BATON_LAUNCH_MAGIC	0x48434e55414c4254ull	/* "TBLAUNCH" */
 #define BATON_LAUNCH_OFFSET	0xf0000ull
 #define BATON_LAUNCH_MAX_E820	128u
-#define BATON_PLAN_MAX		1024u
+#define BATON_PLAN_MAX		4096u	/* a plan naming BATON_MAX_CPUS x2APIC IDs */
 #define BATON_CMDLINE_MAX	2048u
 
 struct baton_e820_entry {
@@ -121,6 +121,22 @@ struct baton_range {
 	baton_u64 size;
 };
 
+/* An IOAPIC as the firmware's MADT lists it; B registers each without touching a pin. */
+struct baton_ioapic {
+	baton_u32 phys;
+	baton_u32 id;
+	baton_u32 gsi_base;
+	baton_u32 pad;
+};
+
+/* A range of the machine's memory on one NUMA node, as the firmware's SRAT says. */
+struct baton_numa_range {
+	baton_u64 base;
+	baton_u64 size;
+	baton_u32 node;			/* the SRAT's proximity domain */
+	baton_u32 hotplug;		/* the SRAT marks it hot-pluggable */
+};
+
 struct baton_partition_record {
 	baton_u32 magic;
 	baton_u16 version;
@@ -151,10 +167,9 @@ struct baton_partition_record {
 	baton_u32 nhot;
 	struct baton_range late[BATON_MAX_LATE];
 	struct baton_range hot[BATON_MAX_LATE];
-	/* The IOAPIC B registers at boot without touching a pin (0 = none). */
-	baton_u32 ioapic_phys;
-	baton_u32 ioapic_id;
-	baton_u32 ioapic_gsi_base;
+	/* The IOAPICs B registers at boot without touching a pin (ABI 5: every one). */
+	baton_u32 nioapics;
+	struct baton_ioapic ioapics[BATON_MAX_IOAPICS];
 	baton_u16 pm1a_cnt;		/* soft-off once B owns the machine: PM1a_CNT port, */
 	baton_u16 s5_slp_typ;		/* and SLP_TYP for S5 (0xffff: unknown) */
 	/*
@@ -168,6 +183,26 @@ struct baton_partition_record {
 	baton_u8 pm1_evt_len;
 	baton_u8 gpe0_blk_len;
 	baton_u32 pad_power;
+	/*
+	 * NUMA (ABI 5), from the firmware's SRAT: the node of every CPU (apic_ids[] and
+	 * other_apic_ids[] order, BATON_NO_NODE: unknown) and every memory range.  nnuma = 0: the
+	 * machine has one node.  B boots with every node, so memory it adopts later lands on its
+	 * own node.
+	 */
+	baton_u32 nnuma;
+	baton_u32 numa_pad;
+	struct baton_numa_range numa[BATON_MAX_NUMA_RANGES];
+	baton_u16 cpu_nodes[BATON_MAX_CPUS];
+	baton_u16 other_cpu_nodes[BATON_MAX_CPUS];
+	/*
+	 * PCI Express enhanced configuration (ECAM) of segment 0, from the firmware's MCFG: B
+	 * uses it for every config cycle, never 0xcf8/0xcfc, which A uses too.  0 = none.
+	 */
+	baton_u64 mmcfg_base;
+	baton_u8 mmcfg_start_bus;
+	baton_u8 mmcfg_end_bus;
+	baton_u16 mmcfg_pad0;
+	baton_u32 mmcfg_pad1;
 };
 
 /* An interrupt pin's trigger and polarity (BATON_RES_IRQ's size, the SCI's sci_flags). */
@@ -205,11 +240,24 @@ BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nother) ==
 		    84 + 4 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nlate) ==
 		    88 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI, "record layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_ioapic) == 16, "ioapic layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_numa_range) == 24, "numa range layout");
+#define BATON_RECORD_IOAPICS_END \
+	(100 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI + 32 * BATON_MAX_LATE + \
+	 16 * BATON_MAX_IOAPICS)
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, ioapics) ==
+		    BATON_RECORD_IOAPICS_END - 16 * BATON_MAX_IOAPICS, "record layout");
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, sci_gsi) ==
-		    112 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI + 32 * BATON_MAX_LATE,
-		    "record layout");
+		    BATON_RECORD_IOAPICS_END + 4, "record layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, nnuma) ==
+		    BATON_RECORD_IOAPICS_END + 20, "record layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, cpu_nodes) ==
+		    BATON_RECORD_IOAPICS_END + 28 + 24 * BATON_MAX_NUMA_RANGES, "record layout");
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, mmcfg_base) ==
+		    BATON_RECORD_IOAPICS_END + 28 + 24 * BATON_MAX_NUMA_RANGES +
+		    4 * BATON_MAX_CPUS, "record layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
-		    128 + 8 * BATON_MAX_CPUS + 4 * BATON_MAX_PCI + 32 * BATON_MAX_LATE,
-		    "record layout");
+		    BATON_RECORD_IOAPICS_END + 44 + 24 * BATON_MAX_NUMA_RANGES +
+		    4 * BATON_MAX_CPUS, "record layout");
 
 #endif /* BATON_BOOT_H */

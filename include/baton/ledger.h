@@ -31,25 +31,26 @@ typedef int64_t baton_s64;
 #define BATON_PACKED __attribute__((__packed__))
 #endif
 
-#define BATON_ABI_VERSION 4u
+#define BATON_ABI_VERSION 5u
 
 /*
  * Fixed physical layout of the low window.  A reserves it with `memmap=64K$0x20000`; B's e820
- * lists only [BATON_B_LOW_RAM_BASE, +SIZE) of it as RAM (B needs >= 24 KiB below 1 MiB for its
- * own real-mode trampoline), the rest stays reserved for baton.
+ * lists only [BATON_B_LOW_RAM_BASE, +SIZE) of it as RAM (B needs >= 28 KiB below 1 MiB for its
+ * own real-mode trampoline: Debian's configuration adds the S3 wakeup code), the rest stays
+ * reserved for baton.
  */
 #define BATON_LOW_WINDOW_BASE	0x20000ull
 #define BATON_LOW_WINDOW_SIZE	0x10000ull
 #define BATON_SIPI_PAGE		0x20000ull	/* 16-bit AP entry; a SIPI vector is page >> 12 */
 #define BATON_LEDGER_PHYS	0x21000ull
-#define BATON_LEDGER_SIZE	0x3000ull
+#define BATON_LEDGER_SIZE	0x4000ull
 /*
  * A's last CPU's page tables on its way into limbo (low 4 GiB identity mapped, kernel half
  * A's own).  In the low window because A's kexec code maps the partition read-only.
  */
-#define BATON_TRANSITION_PML4	0x24000ull
-#define BATON_B_LOW_RAM_BASE	0x25000ull
-#define BATON_B_LOW_RAM_SIZE	0xb000ull
+#define BATON_TRANSITION_PML4	0x25000ull
+#define BATON_B_LOW_RAM_BASE	0x26000ull
+#define BATON_B_LOW_RAM_SIZE	0xa000ull
 
 /*
  * The first 2 MiB of the partition hold the resident trampoline (code, page tables, limbo
@@ -58,9 +59,19 @@ typedef int64_t baton_s64;
  */
 #define BATON_RESIDENT_SIZE	0x200000ull
 
-#define BATON_MAX_CPUS		64u
-#define BATON_MAX_PCI		16u
+/*
+ * Table sizes: what a machine may have for baton to hand it over.  A plan that exceeds one is
+ * refused with the limit named (`baton plan`).  CPUs by APIC ID (x2APIC IDs are 32 bits);
+ * PCI functions by segment << 16 | bus << 8 | devfn; IOAPICs as the MADT lists them, each
+ * with up to 240 pins (Linux's MP_MAX_IOAPIC_PIN + 1); memory affinity ranges as the SRAT.
+ */
+#define BATON_MAX_CPUS		256u
+#define BATON_MAX_PCI		256u
 #define BATON_MAX_LATE		8u	/* late and hot memory ranges in the partition record */
+#define BATON_MAX_IOAPICS	16u
+#define BATON_MAX_IOAPIC_PINS	240u
+#define BATON_MAX_NUMA_RANGES	32u
+#define BATON_NO_NODE		0xffffu	/* a CPU or range the SRAT does not place */
 
 /* The legacy UARTs by index: bit n of a UART mask (uart_mask, a last-CPU request) is UART n. */
 #define BATON_UART_PORTS	{ 0x3f8, 0x2f8, 0x3e8, 0x2e8 }
@@ -336,7 +347,19 @@ struct baton_ledger {
 	baton_u32 a_pci[BATON_MAX_PCI];	/* A: its PCI functions with a driver (id as in pci[]) */
 	baton_u32 a_park;		/* B: A's CPUs walk into limbo on their next NMI */
 	baton_u32 failover_pad;
+	/*
+	 * PCI configuration mechanism #1 (ABI 5): 0xcf8/0xcfc is one index/data pair for the
+	 * whole machine, so both kernels take this lock around each access (cmpxchg 0 -> the
+	 * taker's BATON_CONF1_A/B).  A machine with ECAM (the record's mmcfg_base) never needs it
+	 * from B.
+	 */
+	baton_u32 conf1_lock;
+	baton_u32 conf1_pad;
 };
+
+#define BATON_CONF1_FREE	0u
+#define BATON_CONF1_A		1u
+#define BATON_CONF1_B		2u
 
 
 #ifdef __cplusplus
@@ -387,8 +410,11 @@ BATON_STATIC_ASSERT(offsetof(struct baton_ledger, a_heartbeat) ==
 BATON_STATIC_ASSERT(offsetof(struct baton_ledger, a_pci) ==
 		    192 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS + 24 * BATON_MAX_MEM,
 		    "ledger layout");
-BATON_STATIC_ASSERT(sizeof(struct baton_ledger) ==
+BATON_STATIC_ASSERT(offsetof(struct baton_ledger, conf1_lock) ==
 		    200 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS + 24 * BATON_MAX_MEM +
+		    4 * BATON_MAX_PCI, "ledger layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_ledger) ==
+		    208 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS + 24 * BATON_MAX_MEM +
 		    4 * BATON_MAX_PCI, "ledger layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_ledger) <= BATON_LEDGER_SIZE, "ledger fits its pages");
 BATON_STATIC_ASSERT(BATON_LEDGER_PHYS + BATON_LEDGER_SIZE <= BATON_TRANSITION_PML4 &&

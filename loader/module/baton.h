@@ -85,7 +85,6 @@ int baton_release_pci(u32 id, unsigned int timeout_ms);
 int baton_release_irq(u32 gsi, unsigned int timeout_ms);
 
 /* baton_ioapic.c: the IOAPICs' pins, through their registers. */
-#define BATON_MAX_IOAPICS	8
 #define IOAPIC_RTE_MASKED	BIT(16)
 
 struct baton_ioapics {

@@ -34,7 +34,7 @@
 #define SEL_DATA		0x18	/* __BOOT_DS */
 
 #define SIPI_PAGE		0x20000		/* BATON_SIPI_PAGE */
-#define BATON_ABI_VERSION_ASM	4		/* BATON_ABI_VERSION */
+#define BATON_ABI_VERSION_ASM	5		/* BATON_ABI_VERSION */
 #define BATON_LEDGER_STATE_ASM	0x21010		/* &ledger->state (BATON_LEDGER_PHYS + 16) */
 #define BATON_STATE_B_BOOTING_ASM 3
 #define BATON_STATE_B_RUNNING_ASM 4
@@ -42,10 +42,10 @@
 
 #define BOOT_STACK_SIZE		0x10000
 /* Limbo needs little stack (ap_main -> park); one per ledger slot, BATON_MAX_CPUS of them. */
-#define AP_STACK_SHIFT		12
+#define AP_STACK_SHIFT		11
 #define AP_STACK_SIZE		(1 << AP_STACK_SHIFT)
 #define CRASH_STACK_SIZE	0x4000		/* crash_entry64's, for the one crashing CPU */
-#define MAX_LIMBO_CPUS		64
+#define MAX_LIMBO_CPUS		256
 
 /* The SIPI page's parameter block, written by the BSP before each INIT-SIPI-SIPI. */
 #define AP_HDR_GDTR		0x08	/* u16 limit, u32 base */

@@ -15,7 +15,7 @@ constexpr uint8_t kMadtLapic = 0;
 constexpr uint8_t kMadtX2apic = 9;
 constexpr uint8_t kMadtIoapic = 1;
 constexpr uint8_t kMadtIso = 2;  // interrupt source override
-constexpr size_t kMaxIds = 64;
+constexpr size_t kMaxIds = BATON_MAX_CPUS;
 constexpr uint32_t kMadtCpuUsable = 0x3;  // Enabled | Online Capable (ACPI 6.3 5.2.12.2)
 
 Error acpi_error() { return Error{Errc::acpi, {}}; }
@@ -309,12 +309,16 @@ Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, s
             id = uint32_t(load_le(madt + off + 4, 4));
             flags = uint32_t(load_le(madt + off + 8, 4));
         }
-        if (type == kMadtIoapic && len >= 12 && !res.has_ioapic) {
-            // The first IOAPIC: B registers it at boot and takes pins from it later.
-            res.has_ioapic = true;
-            res.ioapic_id = madt[off + 2];
-            res.ioapic_phys = uint32_t(load_le(madt + off + 4, 4));
-            res.ioapic_gsi_base = uint32_t(load_le(madt + off + 8, 4));
+        if (type == kMadtIoapic && len >= 12) {
+            // B registers every IOAPIC at boot and takes pins from them later.
+            if (res.nioapics == BATON_MAX_IOAPICS) {
+                Error e = acpi_error();
+                e.msg << "MADT lists more than " << Dec{BATON_MAX_IOAPICS}
+                      << " IOAPICs, the most baton supports";
+                return e;
+            }
+            res.ioapics[res.nioapics++] = {uint32_t(load_le(madt + off + 4, 4)), madt[off + 2],
+                                           uint32_t(load_le(madt + off + 8, 4)), 0};
         }
         if (id != UINT32_MAX) {
             keep = listed(ids, n, id);
@@ -326,7 +330,13 @@ Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, s
             } else {
                 res.dropped_cpus++;
                 // Enabled or online capable: a CPU that exists and may be handed over.
-                if ((flags & kMadtCpuUsable) && res.nother < kMaxIds)
+                if ((flags & kMadtCpuUsable) && n + res.nother == kMaxIds) {
+                    Error e = acpi_error();
+                    e.msg << "MADT lists more than " << Dec{kMaxIds}
+                          << " CPUs, the most baton supports";
+                    return e;
+                }
+                if (flags & kMadtCpuUsable)
                     res.other_apic_ids[res.nother++] = id;
             }
         }

@@ -27,13 +27,11 @@ struct AcpiResult {
     uint32_t kept_cpus; // LAPIC/x2APIC entries left in the MADT
     uint32_t dropped_cpus;
     // The enabled CPUs the MADT hides from B: the other kernel's, which B may adopt later.
-    uint32_t other_apic_ids[64];
+    uint32_t other_apic_ids[BATON_MAX_CPUS];
     uint32_t nother;
-    // The machine's (first) IOAPIC, as the MADT lists it.
-    bool has_ioapic;
-    uint32_t ioapic_id;
-    uint32_t ioapic_phys;
-    uint32_t ioapic_gsi_base;
+    // The machine's IOAPICs, as the MADT lists them.
+    uint32_t nioapics;
+    baton_ioapic ioapics[BATON_MAX_IOAPICS];
 };
 
 // Builds B's root: new RSDP + RSDT/XSDT + filtered MADT in `out`.  Refuses a firmware

@@ -205,9 +205,9 @@ Result<Plan> parse_plan(Str text)
                 return parsed.error();
             const PhysRange r = parsed.value();
             if (key == "low") {
-                if (r.size() < 24 * KiB || r.end() > 1 * MiB || !r.base().aligned(kPageSize) ||
+                if (r.size() < 28 * KiB || r.end() > 1 * MiB || !r.base().aligned(kPageSize) ||
                     (r.size() % kPageSize))
-                    return plan_error(key, "needs >= 24K of whole pages below 1 MiB", val);
+                    return plan_error(key, "needs >= 28K of whole pages below 1 MiB", val);
                 plan.low = r;
             } else {
                 if (!r.base().aligned(2 * MiB) || r.size() % (2 * MiB))
@@ -227,9 +227,10 @@ Result<Plan> parse_plan(Str text)
                 if (comma == SIZE_MAX)
                     comma = val.len;
                 const Str item = val.sub(p, comma - p);
-                auto id = parse_u32(key, item, 0xfe);  // xAPIC IDs; 0xff is broadcast
+                // x2APIC IDs are 32 bits; all ones is the broadcast destination.
+                auto id = parse_u32(key, item, 0xfffffffe);
                 if (!id.ok())
-                    return plan_error(key, "APIC IDs are numbers 0-254", val);
+                    return plan_error(key, "APIC IDs are numbers 0-4294967294", val);
                 if (plan.owns_cpu(id.value()))
                     return plan_error(key, "APIC ID listed twice", val);
                 if (plan.ncpus == BATON_MAX_CPUS)
