@@ -4,7 +4,13 @@
 # build/ and is incremental (ccache for the kernel and CMake).
 BUILD      := $(CURDIR)/build
 CMAKE_DIR  := $(BUILD)/cmake
-export CCACHE_DIR ?= $(BUILD)/ccache
+# Reusable caches live outside the clone, so a fresh clone (CI's) reuses them: README.
+BATON_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/baton
+export BATON_CACHE
+export CCACHE_DIR ?= $(BATON_CACHE)/ccache
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE ?= 8G
 
 .PHONY: all deps kernels cmake test demo bench clean help
 

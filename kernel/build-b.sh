@@ -1,9 +1,12 @@
 #!/bin/bash
-# Build kernel B from Debian's linux-source-6.12 + kernel/patches/series + kernel/config/b.config.
-# Incremental: the tree is re-extracted only when the source package version or the patch
-# series changes; the object tree (O=) and ccache survive between runs.
+# Build kernel B from Debian's linux-source-6.12 + kernel/patches/series, configured as Debian
+# configures it (linux-config-6.12) plus kernel/config/b.config.
+# Incremental: the tree is extracted once per source package version; when the series
+# changes, only the files it touches are rebuilt from pristine copies, and only those whose
+# content differs are replaced.  The object tree (O=) and ccache survive between runs.
 #
-# usage: kernel/build-b.sh BUILD_DIR        -> BUILD_DIR/kernel-b/{bzImage,vmlinux,System.map,version}
+# usage: kernel/build-b.sh BUILD_DIR
+#   -> BUILD_DIR/kernel-b/{bzImage,vmlinux,System.map,version,modules/}
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,32 +20,68 @@ srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 # B's patches include baton's one ABI header; it is copied into the tree, never duplicated.
 abi_header=$here/../include/baton/ledger.h
 
-# The stamp names everything the extracted tree depends on.
-stamp="$srcver $(cat "$here"/patches/series 2>/dev/null | sha256sum | cut -c1-16)"
-for p in $(grep -v '^#' "$here/patches/series" 2>/dev/null || true); do
+series=$(grep -v '^#' "$here/patches/series" 2>/dev/null || true)
+# The files the series touches (created ones included).
+touched() { for p in "$@"; do sed -n 's|^+++ b/||p; s|^--- a/||p' "$here/patches/$p"; done | sort -u; }
+# The stamp names everything the patched tree depends on.
+stamp="$srcver $(echo "$series" | sha256sum | cut -c1-16)"
+for p in $series; do
 	stamp="$stamp $(sha256sum < "$here/patches/$p" | cut -c1-16)"
 done
 
-src="$out/src"
-if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$stamp" ]; then
-	echo "build-b: extracting linux-source-6.12 $srcver"
-	rm -rf "$src" "$out/src.stamp"
-	mkdir -p "$src"
-	tar -xf "$tarball" -C "$src" --strip-components=1
-	for p in $(grep -v '^#' "$here/patches/series" 2>/dev/null || true); do
-		if ! patch -d "$src" -p1 --forward --quiet < "$here/patches/$p"; then
+# Apply the series to pristine copies of the files it touches in $1 (a scratch folder).
+apply_series() {
+	local dir=$1 files=$2
+	# shellcheck disable=SC2086 # one member per word; files the tarball lacks are new ones
+	tar -xf "$tarball" -C "$dir" --strip-components=1 $(sed 's|^|linux-source-6.12/|' <<< "$files") 2>/dev/null || true
+	for p in $series; do
+		if ! patch -d "$dir" -p1 --forward --quiet < "$here/patches/$p"; then
 			echo "build-b: patch kernel/patches/$p does not apply to linux-source-6.12 $srcver" >&2
-			exit 1
+			return 1
 		fi
 		echo "build-b: applied $p"
 	done
+}
+
+src="$out/src"
+if [ ! -f "$out/src.stamp" ] || [ "$(head -1 "$out/src.files" 2>/dev/null)" != "$srcver" ]; then
+	# First build (or a new source package): the whole tree.
+	echo "build-b: extracting linux-source-6.12 $srcver"
+	rm -rf "$src" "$out/src.stamp" "$out/src.files"
+	mkdir -p "$src"
+	tar -xf "$tarball" -C "$src" --strip-components=1
+	# shellcheck disable=SC2086
+	files=$(touched $series)
+	scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
+	apply_series "$scratch" "$files"
+	cp -a "$scratch"/. "$src"/
+	{ echo "$srcver"; echo "$files"; } > "$out/src.files"
+	echo "$stamp" > "$out/src.stamp"
+elif [ "$(cat "$out/src.stamp")" != "$stamp" ]; then
+	# The series changed: rebuild the files it touches (now or before) from pristine copies
+	# and replace only those whose content differs, so make recompiles only what they reach.
+	# shellcheck disable=SC2086
+	files=$( { tail -n +2 "$out/src.files"; touched $series; } | sort -u)
+	scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
+	apply_series "$scratch" "$files"
+	rm -f "$out/src.stamp"
+	while read -r f; do
+		[ -n "$f" ] || continue
+		if [ -f "$scratch/$f" ]; then
+			cmp -s "$scratch/$f" "$src/$f" || { mkdir -p "$(dirname "$src/$f")"; cp "$scratch/$f" "$src/$f"; echo "build-b: updated $f"; }
+		elif [ -e "$src/$f" ]; then
+			rm -f "$src/$f"; echo "build-b: removed $f"
+		fi
+	done <<< "$files"
+	# shellcheck disable=SC2086
+	{ echo "$srcver"; touched $series; } > "$out/src.files"
 	echo "$stamp" > "$out/src.stamp"
 fi
 # Copy only when it changed, so an unchanged header does not rebuild anything.
 cmp -s "$abi_header" "$src/arch/x86/include/asm/baton_ledger.h" ||
 	cp "$abi_header" "$src/arch/x86/include/asm/baton_ledger.h"
 # Its link and boot halves, which it includes by these names.
-for h in baton_link_abi.h baton_boot.h; do
+for h in baton_link_abi.h baton_boot.h baton_names.h; do
 	cmp -s "$here/../include/baton/$h" "$src/arch/x86/include/asm/$h" ||
 		cp "$here/../include/baton/$h" "$src/arch/x86/include/asm/$h"
 done
@@ -52,31 +91,46 @@ mkdir -p "$obj"
 export KBUILD_BUILD_USER=baton KBUILD_BUILD_HOST=baton KBUILD_BUILD_TIMESTAMP="$(zcat /usr/share/doc/linux-source-6.12/changelog.Debian.gz | sed -n "s/^ -- .*>  //p" | head -1)"
 cc="gcc"
 command -v ccache >/dev/null && cc="ccache gcc"
-export CCACHE_DIR="${CCACHE_DIR:-$(realpath -m "$out/../ccache")}"
+# The cache lives outside the clone (README: "Build cache"), so a fresh clone reuses it.
+# base_dir makes its keys relative (../src from obj/), so clones in other folders hit too.
+export CCACHE_DIR="${CCACHE_DIR:-${BATON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/baton}/ccache}"
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(realpath -m "$out/..")}" CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 jobs=$(( $(nproc) + 1 ))
 mk() { make -s -C "$src" O="$obj" CC="$cc" HOSTCC="$cc" "$@"; }
 
-# Regenerate the config when the fragment changed (or on first build).
-fragsum=$(sha256sum < "$here/config/b.config" | cut -c1-16)
+# The configuration: Debian's own, plus baton's fragment.  Regenerated when either changed.
+seed=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
+[ -f "$seed" ] || { echo "build-b: $seed missing (apt-get install linux-config-6.12)" >&2; exit 1; }
+fragsum="$(dpkg-query -W -f='${Version}' linux-config-6.12) $(cat "$here/config/b.config" | sha256sum | cut -c1-16)"
 if [ "$(cat "$obj/.config.fragment" 2>/dev/null)" != "$fragsum" ] || [ ! -f "$obj/.config" ]; then
-	mk tinyconfig >/dev/null
+	rm -f "$obj/.config.fragment"
+	xzcat "$seed" > "$obj/.config.debian"
+	cp "$obj/.config.debian" "$obj/.config"
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$here/config/b.config" >/dev/null
 	mk olddefconfig >/dev/null
-	missing=0
-	while read -r line; do
-		case "$line" in
-		CONFIG_*=*) grep -qxF "$line" "$obj/.config" || { echo "build-b: config wants '$line', got '$(grep "^${line%%=*}=" "$obj/.config" || echo unset)'" >&2; missing=1; } ;;
-		"# CONFIG_"*" is not set") grep -q "^${line:2:-11}=[ym]" "$obj/.config" && { echo "build-b: config wants '$line'" >&2; missing=1; } ;;
-		esac
-	done < "$here/config/b.config"
-	[ $missing = 0 ] || exit 1
+	"$here/check-config.sh" "$obj/.config.debian" "$here/config/b.config" "$obj/.config"
 	echo "$fragsum" > "$obj/.config.fragment"
 fi
 
 echo "build-b: make -j$jobs bzImage"
 mk -j"$jobs" bzImage
-# Modules too: none is configured, but it leaves Module.symvers for baton_link.ko (link/).
-mk -j"$jobs" modules
+# Only the modules B's initramfs loads (kernel/config/b-modules), each as a single target.
+mods=$(grep -v '^#' "$here/config/b-modules" | sed '/^$/d')
+mk -j"$jobs" $(for m in $mods; do echo "$m.ko"; done)
+# baton_link.ko (link/) is built with M= against vmlinux's exports only.
+cmp -s "$obj/vmlinux.symvers" "$obj/Module.symvers" || cp "$obj/vmlinux.symvers" "$obj/Module.symvers"
+rm -rf "$out/modules.new"
+mkdir -p "$out/modules.new"
+for m in $mods; do
+	cp "$obj/$m.ko" "$out/modules.new/"
+	# Signed with the build's own key, as modules_install would (Debian sets MODULE_SIG).
+	"$obj/scripts/sign-file" sha256 "$obj/certs/signing_key.pem" "$obj/certs/signing_key.x509" \
+		"$out/modules.new/$(basename "$m").ko"
+	echo "$(basename "$m").ko" >> "$out/modules.new/order"
+done
+rm -rf "$out/modules"
+mv "$out/modules.new" "$out/modules"
 cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"
 cp "$obj/vmlinux" "$out/vmlinux"
 cp "$obj/System.map" "$out/System.map"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Checks what the builds promise, beyond "it compiled":
-# - B's .config has every line of kernel/config/b.config;
+# - B's .config is Debian's with kernel/config/b.config applied and nothing else changed;
+#   B's modules (its own and baton_link.ko) are signed with its key;
 # - baton.ko's vermagic is kernel A's release (the module really is for A), baton_link.ko's
 #   kernel B's;
 # - the trampoline is a 32-bit ELF container with the multiboot header in its first 8 KiB.
@@ -10,13 +11,16 @@ root=$1; bin=$2; here=$(cd "$(dirname "$0")/.." && pwd)
 fail=0
 say() { echo "check-builds: $*"; }
 
-cfg=$root/kernel-b/obj/.config
-while read -r line; do
-	case "$line" in
-	CONFIG_*=*) grep -qxF "$line" "$cfg" || { say "B config lacks $line"; fail=1; } ;;
-	esac
-done < "$here/kernel/config/b.config"
-say "B $(cat "$root/kernel-b/version"): config fragment applied"
+obj=$root/kernel-b/obj
+if "$here/kernel/check-config.sh" "$obj/.config.debian" "$here/kernel/config/b.config" "$obj/.config"; then
+	say "B $(cat "$root/kernel-b/version"): Debian's configuration, the fragment applied, nothing else changed"
+else
+	fail=1
+fi
+for ko in "$root"/kernel-b/modules/*.ko "$bin/link/baton_link.ko"; do
+	if [ "$(modinfo -F sig_hashalgo "$ko")" = sha256 ]; then say "$(basename "$ko") signed for B"
+	else say "$(basename "$ko") is not signed with B's key"; fail=1; fi
+done
 
 abi=$(cut -d' ' -f1 "$root/kernel-a/abi")
 vermagic=$(modinfo -F vermagic "$bin/module/baton.ko" | cut -d' ' -f1)

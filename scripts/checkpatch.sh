@@ -12,7 +12,7 @@ for f in "$repo"/loader/module/*.[ch]; do
 done
 # The ABI header is also compiled as userspace C++: <stdint.h> types and static_assert are
 # on purpose there (and __packed is spelled out), so only the other warnings count.
-for h in ledger.h baton_link_abi.h baton_boot.h; do
+for h in ledger.h baton_link_abi.h baton_boot.h baton_names.h; do
 	"$cp" --no-tree --quiet --ignore PREFER_DEFINED_ATTRIBUTE_MACRO -f "$repo/include/baton/$h" || fail=1
 done
 "$cp" --no-tree --quiet -f "$repo/include/baton/ioctl.h" || fail=1

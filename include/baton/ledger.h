@@ -63,31 +63,19 @@ typedef int64_t baton_s64;
  * Table sizes: what a machine may have for baton to hand it over.  A plan that exceeds one is
  * refused with the limit named (`baton plan`).  CPUs by APIC ID (x2APIC IDs are 32 bits);
  * PCI functions by segment << 16 | bus << 8 | devfn; IOAPICs as the MADT lists them, each
- * with up to 240 pins (Linux's MP_MAX_IOAPIC_PIN + 1); memory affinity ranges as the SRAT.
+ * with up to 256 pins (its version register's 8-bit maximum entry); memory ranges as the SRAT.
  */
 #define BATON_MAX_CPUS		256u
 #define BATON_MAX_PCI		256u
 #define BATON_MAX_LATE		8u	/* late and hot memory ranges in the partition record */
 #define BATON_MAX_IOAPICS	16u
-#define BATON_MAX_IOAPIC_PINS	240u
+#define BATON_MAX_IOAPIC_PINS	256u
 #define BATON_MAX_NUMA_RANGES	32u
 #define BATON_NO_NODE		0xffffu	/* a CPU or range the SRAT does not place */
 
 /* The legacy UARTs by index: bit n of a UART mask (uart_mask, a last-CPU request) is UART n. */
 #define BATON_UART_PORTS	{ 0x3f8, 0x2f8, 0x3e8, 0x2e8 }
 #define BATON_NR_UARTS		4u
-
-/* The mask bit of the legacy UART at I/O port `port`; 0 for any other port. */
-static inline baton_u32 baton_uart_bit(baton_u32 port)
-{
-	static const baton_u16 ports[BATON_NR_UARTS] = BATON_UART_PORTS;
-	baton_u32 n;
-
-	for (n = 0; n < BATON_NR_UARTS; n++)
-		if (ports[n] == port)
-			return 1u << n;
-	return 0;
-}
 
 /* The ledger: BATON_LEDGER_PHYS, BATON_LEDGER_SIZE bytes. */
 #define BATON_LEDGER_MAGIC	0x52454744454c4254ull	/* "TBLEDGER" little endian */
@@ -101,21 +89,6 @@ enum baton_state {
 	BATON_STATE_FAILED = 5,		/* see fail_reason and message */
 	BATON_STATE_HANDED_OVER = 6,	/* A has stopped; B owns the machine */
 };
-
-/* The name `baton status` and /sys/kernel/baton/status print for a state. */
-static inline const char *baton_state_name(baton_u32 state)
-{
-	switch (state) {
-	case BATON_STATE_EMPTY: return "empty";
-	case BATON_STATE_LOADED: return "loaded";
-	case BATON_STATE_LAUNCHED: return "launched";
-	case BATON_STATE_B_BOOTING: return "b-booting";
-	case BATON_STATE_B_RUNNING: return "b-running";
-	case BATON_STATE_FAILED: return "failed";
-	case BATON_STATE_HANDED_OVER: return "handed-over";
-	}
-	return "unknown";
-}
 
 enum baton_fail {
 	BATON_FAIL_NONE = 0,
@@ -147,18 +120,6 @@ enum baton_cpu_state {
 	BATON_CPU_B_BOOT = 3,		/* runs B's boot path (adopted from limbo, or B's boot CPU) */
 	BATON_CPU_B_ONLINE = 4,		/* online in B (a CPU A released, adopted by B) */
 };
-
-static inline const char *baton_cpu_state_name(baton_u32 state)
-{
-	switch (state) {
-	case BATON_CPU_UNKNOWN: return "-";
-	case BATON_CPU_SIPI_SENT: return "waking";
-	case BATON_CPU_LIMBO: return "limbo";
-	case BATON_CPU_B_BOOT: return "b-boot";
-	case BATON_CPU_B_ONLINE: return "b-online";
-	}
-	return "unknown";
-}
 
 struct baton_cpu_slot {
 	baton_u32 apic_id;
@@ -224,21 +185,6 @@ enum baton_request_state {
 	BATON_REQ_CANCELLED = 4,	/* A: gave up before B took it */
 };
 
-static inline const char *baton_resource_name(baton_u32 resource)
-{
-	switch (resource) {
-	case BATON_RES_CPU: return "cpu";
-	case BATON_RES_MEM: return "mem";
-	case BATON_RES_LAST_CPU: return "last-cpu";
-	case BATON_RES_UART: return "uart";
-	case BATON_RES_PCI: return "pci";
-	case BATON_RES_IRQ: return "irq";
-	case BATON_RES_PREPARE_CPU: return "prepare-cpu";
-	case BATON_RES_FAILOVER: return "failover";
-	}
-	return "unknown";
-}
-
 struct baton_request {
 	baton_u32 seq;			/* A: one more for every request */
 	baton_u32 state;		/* enum baton_request_state */
@@ -260,18 +206,6 @@ enum baton_event_kind {	/* release, limbo, return: A (limbo also the trampoline)
 	BATON_EV_RETURN = 4,		/* back in A (abort or a refused request) */
 	BATON_EV_TAKE = 5,		/* B took the request and starts adopting */
 };
-
-static inline const char *baton_event_name(baton_u32 kind)
-{
-	switch (kind) {
-	case BATON_EV_RELEASE: return "release";
-	case BATON_EV_LIMBO: return "limbo";
-	case BATON_EV_ADOPT: return "adopt";
-	case BATON_EV_RETURN: return "return";
-	case BATON_EV_TAKE: return "take";
-	}
-	return "unknown";
-}
 
 struct baton_event {
 	baton_u64 tsc;
@@ -295,17 +229,6 @@ enum baton_a_fate {
 	BATON_A_CRASH_KEXEC = 2,	/* the trampoline: A's crash kexec jumped into baton */
 	BATON_A_HUNG = 3,		/* B: A's heartbeat stood still too long */
 };
-
-static inline const char *baton_a_fate_name(baton_u32 fate)
-{
-	switch (fate) {
-	case BATON_A_ALIVE: return "alive";
-	case BATON_A_PANICKED: return "panicked";
-	case BATON_A_CRASH_KEXEC: return "crash-kexec";
-	case BATON_A_HUNG: return "hung";
-	}
-	return "unknown";
-}
 
 struct baton_ledger {
 	baton_u64 magic;
@@ -425,5 +348,6 @@ BATON_STATIC_ASSERT(BATON_LEDGER_PHYS + BATON_LEDGER_SIZE <= BATON_TRANSITION_PM
 /* The inter-kernel link's memory (link_phys), and what the trampoline and B's boot read. */
 #include "baton_link_abi.h"
 #include "baton_boot.h"
+#include "baton_names.h"
 
 #endif /* BATON_LEDGER_H */

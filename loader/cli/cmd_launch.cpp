@@ -155,7 +155,9 @@ int cmd_load(const Args& a)
         plan_text += " tsc_khz=" + std::to_string(ses.status.tsc_khz);
     if (plan_text.size() >= BATON_PLAN_MAX)
         return refuse("plan text too long for the launch block", a.json);
-    std::string cmdline = "console=ttyS1,115200 no_ipi_broadcast=1";
+    // B's console; IPIs by mask only (never A's CPUs); B where the trampoline put it (a
+    // distribution kernel randomises its own placement, inside memory the e820 gives it).
+    std::string cmdline = "console=ttyS1,115200 no_ipi_broadcast=1 nokaslr";
     if (a.opts.count("append"))
         cmdline += " " + opt(a, "append");
     if (cmdline.size() >= BATON_CMDLINE_MAX || cmdline.size() > k.value().cmdline_max)

@@ -24,10 +24,11 @@ chmod 755 "$root/init"
 cp "$here/common.sh" "$root/etc/baton-common.sh"
 cp "$here/start-health" "$root/usr/bin/start-health"
 cp "$here/net-$role" "$root/usr/bin/net-$role"
-# A's NIC and bridge drivers (kernel/fetch-a.sh), loaded by net-a in this order.
-if [ "$role" = a ] && [ -n "${BATON_A_MODULES:-}" ]; then
-	mkdir -p "$root/lib/modules/a"
-	cp "$BATON_A_MODULES"/*.ko "$BATON_A_MODULES/order" "$root/lib/modules/a/"
+# The kernel's own modules the init loads, in this order: A's NIC and bridge drivers
+# (kernel/fetch-a.sh, loaded by net-a), B's NIC driver (kernel/build-b.sh, loaded by init-b).
+if [ -n "${BATON_MODULES:-}" ]; then
+	mkdir -p "$root/lib/modules/$role"
+	cp "$BATON_MODULES"/*.ko "$BATON_MODULES/order" "$root/lib/modules/$role/"
 fi
 # A also carries kexec-tools with its libraries: `make bench` times the classic kexec -e.
 if [ "$role" = a ]; then

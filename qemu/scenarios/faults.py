@@ -12,7 +12,8 @@ one; a part that stops early (a ScenarioError) is reported and the next one stil
   baton.ko's status; then lockdown raised at runtime: baton.ko refuses every ioctl.
 - lockdown: A booted with lockdown=integrity: every baton command refuses with the lockdown
   line (baton.ko, unsigned, does not even load), nothing changes.
-- limits: A on 10 vCPUs, more than B's CONFIG_NR_CPUS (8): `baton plan` refuses up front
+- limits: A on 10 vCPUs: Debian's B plans; a B built for 8 CPUs, a B without its config and
+  more PCI functions than the record holds are refused up front
   (before, the handover stopped at its 3rd CPU), as it does a B without its kernel config and
   more PCI functions than the record holds; nothing is saved.
 - a-panics, a-crash-kexec, a-hangs, b-dies (faults_failover.py): A panics while B runs and B
@@ -24,7 +25,7 @@ import dataclasses
 import re
 import time
 
-from baton_qemu.context import A_CMDLINE
+from baton_qemu.context import A_CMDLINE, ledger_constant
 from baton_qemu.machine import Machine, MachineSpec
 from baton_qemu.serial import ScenarioError
 from scenarios import faults_failover
@@ -237,22 +238,25 @@ def limits(ctx, r) -> None:
         com1 = m.com1
         boot_a(ctx, m)
         r.check("A has 10 CPUs", com1.run("cat /sys/devices/system/cpu/present").strip() == "0-9")
-        one_line(ctx, com1, "baton plan", "this machine has 10 CPUs but B's kernel runs at most 8 "
-                 "(CONFIG_NR_CPUS in /usr/lib/baton/bzImage.config): build B with "
-                 "CONFIG_NR_CPUS=10 or more", "refused: more CPUs than B runs")
+        # Debian's B runs up to 8192 CPUs: 10 plan.  A B built for fewer is refused by name.
+        out = com1.run("baton plan --json", 60).strip().splitlines()[-1]
+        r.check("Debian's B (CONFIG_NR_CPUS=8192) may be planned on 10 CPUs", '"ok":true' in out,
+                out[:100])
+        com1.run("rm -f /run/baton/state")
         com1.run("mkdir -p /tmp/k && cp /usr/lib/baton/bzImage /tmp/k/")
         one_line(ctx, com1, "baton plan --kernel /tmp/k/bzImage",
                  "B's kernel config /tmp/k/bzImage.config is missing", "refused: no B config")
-        pci = ",".join(f"01:{d:02x}.0" for d in range(17))
-        com1.run("sed 's/^CONFIG_NR_CPUS=.*/CONFIG_NR_CPUS=16/' /usr/lib/baton/bzImage.config "
+        com1.run("sed 's/^CONFIG_NR_CPUS=.*/CONFIG_NR_CPUS=8/' /usr/lib/baton/bzImage.config "
                  "> /tmp/k/bzImage.config")
-        one_line(ctx, com1, f"baton plan --kernel /tmp/k/bzImage --pci {pci}",
-                 "--pci names 17 PCI functions; B's partition record holds 16 (BATON_MAX_PCI)",
-                 "refused: more PCI functions than the record holds")
-        out = com1.run("baton plan --kernel /tmp/k/bzImage --json", 60).strip().splitlines()[-1]
-        r.check("a B built for 16 CPUs may be planned on 10", '"ok":true' in out, out[:100])
-        com1.run("rm -f /run/baton/state")
-        one_line(ctx, com1, "baton plan", "runs at most 8", "refused again with B's own config")
+        one_line(ctx, com1, "baton plan --kernel /tmp/k/bzImage",
+                 "this machine has 10 CPUs but B's kernel runs at most 8 "
+                 "(CONFIG_NR_CPUS in /tmp/k/bzImage.config): build B with "
+                 "CONFIG_NR_CPUS=10 or more", "refused: more CPUs than B runs")
+        max_pci = ledger_constant("BATON_MAX_PCI")
+        pci = ",".join(f"{1 + i // 256:02x}:{(i // 8) % 32:02x}.{i % 8}" for i in range(max_pci + 1))
+        one_line(ctx, com1, f"baton plan --pci {pci}",
+                 f"--pci names {max_pci + 1} PCI functions; B's partition record holds {max_pci} "
+                 "(BATON_MAX_PCI)", "refused: more PCI functions than the record holds")
         saved = com1.run("ls /run/baton 2>/dev/null | wc -l").strip()
         r.check("a refused plan saves nothing", saved == "0", saved)
 
