@@ -47,7 +47,7 @@ def run(ctx) -> None:
         unchanged(ctx, com1, "a CPU that does not exist")
         refused(ctx, com1, "baton plan --partition 0x50000000+512M", "outside the crashkernel region")
         unchanged(ctx, com1, "a partition outside the crashkernel region")
-        refused(ctx, com1, "baton plan --partition 0x10000000+32M", "leaves B less than")
+        refused(ctx, com1, "baton plan --partition 0x10000000+32M", "cannot hold B's kernel")
         unchanged(ctx, com1, "a partition too small for B")
         refused(ctx, com1, "baton plan --cpus 2,x", "is not a CPU number")
         refused(ctx, com1, "baton plan --bogus 1", "takes no --bogus")
