@@ -12,7 +12,7 @@ port=$((20000 + RANDOM % 20000))
 qemu-system-x86_64 -M pc -accel tcg -smp 2 -m 2048 -display none -monitor none -nodefaults \
 	-serial null -serial "file:$run/com2.log" -gdb tcp::$port -S \
 	-kernel build/cmake/trampoline/trampoline.elf -append "partition=0x40000000+512M cpus=0,1" \
-	-initrd "build/kernel-b/bzImage console=ttyS1,,115200,build/cmake/initramfs-b.cpio.gz" &
+	-initrd "build/kernel-b/bzImage console=ttyS1,,115200 nokaslr,build/cmake/initramfs-b.cpio.gz" &
 qemu=$!
 trap 'kill $qemu 2>/dev/null || true' EXIT
 sed "s/target remote :1234/target remote :$port/" qemu/gdb/trampoline.gdb > "$run/recipe.gdb"
