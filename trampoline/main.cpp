@@ -144,7 +144,8 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
 {
     console().init(0x2f8);
     g_apic.init();
-    const uint32_t self = g_apic.id();
+    // CPUID's ID, all of it: the APIC's ID register has only 8 bits in xAPIC mode.
+    const uint32_t self = initial_apic_id();
     baton_ledger& l = ledger();
     const uint64_t launch_tsc = cpu::rdtsc();
 
@@ -168,6 +169,13 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
         e.msg << "plan: cpus= does not list APIC ID " << Dec{self} << ", the CPU that boots B";
         refuse(e);
     }
+    for (size_t i = 0; i < plan.ncpus; i++)
+        if (!apic_id_addressable(plan.cpus[i], g_apic.x2apic())) {
+            Error e{Errc::plan, {}};
+            e.msg << "plan: APIC ID " << Dec{plan.cpus[i]} << " cannot be addressed in xAPIC "
+                  << "mode (IDs 0-254), and this CPU runs its local APIC in xAPIC mode";
+            refuse(e);
+        }
 
     // The ledger: A prepares it when it launches us; standalone, we start it here.
     if (l.magic != BATON_LEDGER_MAGIC || l.version != BATON_ABI_VERSION) {
