@@ -164,3 +164,31 @@ TEST_CASE("plan: the other kernel's memory, late and hot")
                   "late=1M+4K,2M+4K,3M+4K,4M+4K,5M+4K,6M+4K,7M+4K,8M+4K,9M+4K")
               .find("more ranges than the record holds") != std::string::npos);
 }
+
+TEST_CASE("plan: cpus= ranges FIRST-LAST, for machines with hundreds of CPUs")
+{
+    Plan p = ok("partition=1G+512M cpus=5,1-3,256-259");
+    REQUIRE(p.ncpus == 8);
+    const uint32_t want[] = {5, 1, 2, 3, 256, 257, 258, 259};
+    for (size_t i = 0; i < 8; i++)
+        CHECK(p.cpus[i] == want[i]);
+    CHECK(p.cpus[0] == 5);  // the first listed still boots B
+    CHECK(ok("partition=1G+512M cpus=7-7").ncpus == 1);
+    // 256 CPUs: the whole ledger in a dozen characters.
+    Plan all = ok("partition=1G+512M cpus=0-127,256-383");
+    CHECK(all.ncpus == BATON_MAX_CPUS);
+    CHECK(all.cpus[255] == 383);
+    CHECK(ok("partition=1G+512M cpus=0x100-0x101").cpus[1] == 0x101);
+
+    CHECK(refused("partition=1G+512M cpus=3-1") == "plan: cpus=3-1: a range FIRST-LAST must not go down");
+    CHECK(refused("partition=1G+512M cpus=1-") == "plan: cpus=1-: APIC IDs are numbers 0-4294967294");
+    CHECK(refused("partition=1G+512M cpus=-4") == "plan: cpus=-4: APIC IDs are numbers 0-4294967294");
+    CHECK(refused("partition=1G+512M cpus=1-2-3") == "plan: cpus=1-2-3: APIC IDs are numbers 0-4294967294");
+    CHECK(refused("partition=1G+512M cpus=1-4294967295") ==
+          "plan: cpus=1-4294967295: APIC IDs are numbers 0-4294967294");
+    CHECK(refused("partition=1G+512M cpus=2,1-3") == "plan: cpus=2,1-3: APIC ID listed twice");
+    CHECK(refused("partition=1G+512M cpus=0-256") == "plan: cpus=0-256: more CPUs than the ledger holds");
+    // A range up to the last ID stops at the ledger's size, not after 4 billion steps.
+    CHECK(refused("partition=1G+512M cpus=0-4294967294") ==
+          "plan: cpus=0-4294967294: more CPUs than the ledger holds");
+}

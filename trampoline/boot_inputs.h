@@ -4,12 +4,13 @@
 // structures first, because moving the modules may overwrite them.
 #pragma once
 
+#include "../include/baton/ledger.h"
 #include "lib/e820.h"
 
 namespace baton {
 
 struct BootInputs {
-    Text<1024> plan_text;
+    Text<BATON_PLAN_MAX> plan_text;  // the launch block's size, NUL included
     FirmwareMap firmware;
     PhysRange kernel;
     PhysRange initrd;  // empty: no initramfs

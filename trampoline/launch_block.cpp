@@ -36,7 +36,10 @@ Status read_launch_block(uint64_t ledger_phys, BootInputs& out)
     if (b->nfirmware > BATON_LAUNCH_MAX_E820)
         return launch_error("more firmware memory map entries than it holds");
 
-    out.plan_text << Str::from_cstr(b->plan, BATON_PLAN_MAX);
+    const Str plan = Str::from_cstr(b->plan, BATON_PLAN_MAX);
+    if (plan.len == BATON_PLAN_MAX)
+        return launch_error("the plan is not NUL terminated");
+    out.plan_text << plan;
     out.b_cmdline << Str::from_cstr(b->cmdline, BATON_CMDLINE_MAX);
     for (uint32_t i = 0; i < b->nfirmware; i++) {
         const baton_e820_entry& e = b->firmware[i];

@@ -42,11 +42,18 @@ IdtGate gate(void (*fn)())
 
 }  // namespace
 
+// The whole x2APIC ID where the CPU has one (apic_id.h); a leaf above the highest basic leaf
+// is never read, a CPU answers it with another leaf's data.
 uint32_t initial_apic_id()
 {
-    uint32_t a = 1, b, c = 0, d;
-    asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-    return b >> 24;
+    ApicIdLeaves c{};
+    c.max_leaf = cpu::cpuid(0).eax;
+    c.leaf1 = cpu::cpuid(1);
+    if (c.max_leaf >= kCpuidTopology)
+        c.leaf0b = cpu::cpuid(kCpuidTopology, 0);
+    if (c.max_leaf >= kCpuidTopologyV2)
+        c.leaf1f = cpu::cpuid(kCpuidTopologyV2, 0);
+    return decode_apic_id(c);
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include "lib/acpi.h"
 #include "lib/placement.h"
 #include "lib/sha256.h"
+#include "lib/topology.h"
 #include "trampoline.h"
 
 extern "C" const uint8_t __image_start[], __image_end[];
@@ -23,6 +24,7 @@ BootInputs g_inputs;
 uint8_t g_setup_header[bp::setup_header_end];
 LocalApic g_apic;
 PmTimer g_clock;
+Topology g_topology;
 
 template <size_t N>
 void say(const Text<N>& t)
@@ -90,7 +92,7 @@ uint32_t measure_tsc_khz(const PmTimer& clock)
 }
 
 void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
-                      const AcpiResult& acpi)
+                      const Topology& topology)
 {
     // struct setup_data { u64 next; u32 type; u32 len; u8 data[]; }
     baton_partition_record rec{};
@@ -122,15 +124,10 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     rec.ncpus = uint32_t(plan.ncpus);
     for (size_t i = 0; i < plan.ncpus; i++)
         rec.apic_ids[i] = plan.cpus[i];
-    static_assert(sizeof(acpi.other_apic_ids) == sizeof(rec.other_apic_ids));
-    rec.nother = acpi.nother;
-    memcpy(rec.other_apic_ids, acpi.other_apic_ids, sizeof(rec.other_apic_ids));
+    topology_to_record(topology, rec);
     rec.nlate = uint32_t(plan.nlate);
     for (size_t i = 0; i < plan.nlate; i++)
         rec.late[i] = {plan.late[i].begin(), plan.late[i].size()};
-    static_assert(sizeof(acpi.ioapics) == sizeof(rec.ioapics));
-    rec.nioapics = acpi.nioapics;
-    memcpy(rec.ioapics, acpi.ioapics, sizeof(rec.ioapics));
     rec.nhot = uint32_t(plan.nhot);
     for (size_t i = 0; i < plan.nhot; i++)
         rec.hot[i] = {plan.hot[i].begin(), plan.hot[i].size()};
@@ -140,11 +137,41 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     memcpy(at + 16, &rec, sizeof(rec));
 }
 
+AcpiTable firmware_table(PhysAddr rsdp, const char* sig)
+{
+    auto t = find_acpi_table(rsdp, sig);
+    if (!t.ok())
+        refuse(t.error());
+    return t.value();
+}
+
+// The other CPUs, IOAPICs, NUMA nodes and ECAM for B's record, checked before anything moves.
+void read_firmware_topology(PhysAddr rsdp, const Plan& plan)
+{
+    const FirmwareTables tables{firmware_table(rsdp, "APIC"), firmware_table(rsdp, "SRAT"),
+                                firmware_table(rsdp, "MCFG")};
+    auto topology = read_topology(tables, plan.cpus, plan.ncpus);
+    if (!topology.ok())
+        refuse(topology.error());
+    g_topology = topology.value();
+    Text<200> t;
+    t << "baton: firmware: " << Dec{g_topology.nother} << " other CPUs, "
+      << Dec{g_topology.nioapics} << " IOAPICs, " << Dec{g_topology.numa.nranges}
+      << " NUMA memory ranges, ";
+    if (g_topology.mmcfg.base)
+        t << "ECAM at " << Hex{g_topology.mmcfg.base} << " for buses "
+          << Dec{g_topology.mmcfg.start_bus} << "-" << Dec{g_topology.mmcfg.end_bus};
+    else
+        t << "no ECAM";
+    say(t);
+}
+
 [[noreturn]] void run(uint32_t magic, uint64_t mbi)
 {
     console().init(0x2f8);
     g_apic.init();
-    const uint32_t self = g_apic.id();
+    // CPUID's ID, all of it: the APIC's ID register has only 8 bits in xAPIC mode.
+    const uint32_t self = initial_apic_id();
     baton_ledger& l = ledger();
     const uint64_t launch_tsc = cpu::rdtsc();
 
@@ -168,6 +195,13 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
         e.msg << "plan: cpus= does not list APIC ID " << Dec{self} << ", the CPU that boots B";
         refuse(e);
     }
+    for (size_t i = 0; i < plan.ncpus; i++)
+        if (!apic_id_addressable(plan.cpus[i], g_apic.x2apic())) {
+            Error e{Errc::plan, {}};
+            e.msg << "plan: APIC ID " << Dec{plan.cpus[i]} << " cannot be addressed in xAPIC "
+                  << "mode (IDs 0-254), and this CPU runs its local APIC in xAPIC mode";
+            refuse(e);
+        }
 
     // The ledger: A prepares it when it launches us; standalone, we start it here.
     if (l.magic != BATON_LEDGER_MAGIC || l.version != BATON_ABI_VERSION) {
@@ -233,6 +267,7 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     auto pm = find_pm_timer_port(rsdp.value());
     g_clock.init(pm.ok() ? pm.value() : 0);
     auto power = find_acpi_power(rsdp.value());
+    read_firmware_topology(rsdp.value(), plan);
     Calibration cal{plan.tsc_khz ? plan.tsc_khz : measure_tsc_khz(g_clock),
                     g_apic.measure_timer_khz(g_clock), uint16_t(pm.ok() ? pm.value() : 0),
                     power.ok() ? power.value() : AcpiPower{0, -1, 0, 0, 0, 0, 0, 0}};
@@ -289,7 +324,7 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     }
 
     memcpy(area + boot_area::cmdline, g_inputs.b_cmdline.str().ptr, g_inputs.b_cmdline.str().len);
-    write_setup_data(area + boot_area::setup_data, plan, cal, acpi.value());
+    write_setup_data(area + boot_area::setup_data, plan, cal, g_topology);
     const BootE820& map = e820.value();
     ZeroPageInputs zin{g_setup_header, &k, p.kernel_load, p.initrd,
                        PhysAddr(p.boot_area.value() + boot_area::cmdline),

@@ -42,10 +42,12 @@ Status read_multiboot(uint32_t magic, uint64_t info_at, BootInputs& out)
 
     // Loaders put the image's own path first ("trampoline.elf partition=... cpus=...").
     if (flags & kFlagCmdline) {
-        const Str s = cstr_at(load_le(info + 16, 4), 1023);
+        const Str s = cstr_at(load_le(info + 16, 4), 2 * BATON_PLAN_MAX);
         const size_t space = s.find(' ');
-        if (space != SIZE_MAX)
-            out.plan_text << s.sub(space + 1);
+        const Str plan = space != SIZE_MAX ? s.sub(space + 1) : Str();
+        if (plan.len >= BATON_PLAN_MAX)
+            return boot_error("the plan is longer than a launch block holds (BATON_PLAN_MAX)");
+        out.plan_text << plan;
     }
 
     if (!(flags & kFlagMmap))

@@ -101,6 +101,23 @@ std::vector<CpuInfo> parse_cpuinfo(std::string_view text)
     return out;
 }
 
+bool a_runs_x2apic(std::string_view cpuinfo, std::string_view cmdline)
+{
+    for (size_t pos = 0; pos < cpuinfo.size();) {
+        size_t nl = cpuinfo.find('\n', pos);
+        if (nl == std::string_view::npos)
+            nl = cpuinfo.size();
+        const std::string_view line = cpuinfo.substr(pos, nl - pos);
+        pos = nl + 1;
+        const size_t colon = line.find(':');
+        if (colon == std::string_view::npos || trim(line.substr(0, colon)) != "flags")
+            continue;
+        const std::string flags = " " + std::string(line.substr(colon + 1)) + " ";
+        return flags.find(" x2apic ") != std::string::npos && !cmdline_has(cmdline, "nox2apic");
+    }
+    return false;
+}
+
 bool cmdline_has(std::string_view cmdline, std::string_view param)
 {
     size_t pos = 0;

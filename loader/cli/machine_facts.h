@@ -47,6 +47,10 @@ struct MachineFacts {
     std::vector<CpuInfo> cpus;        // A's online CPUs (/proc/cpuinfo)
     size_t present_cpus = 0;          // the machine's CPUs (/sys/devices/system/cpu/present)
     std::string cmdline;              // A's /proc/cmdline
+    bool x2apic = false;              // A runs its local APICs in x2APIC mode (a_runs_x2apic)
+    // The firmware's tables the trampoline reads (/sys/firmware/acpi/tables/APIC, SRAT and
+    // MCFG, whole); nullopt: the firmware has none.
+    std::optional<std::string> madt, srat, mcfg;
 };
 
 std::vector<IomemEntry> parse_iomem(std::string_view text);
@@ -58,6 +62,9 @@ std::vector<CpuInfo> parse_cpuinfo(std::string_view text);
 // /proc/tty/driver/serial: the legacy UARTs (bit n: UART n of BATON_UART_PORTS) that A's 8250
 // driver found ("uart:" not "unknown").
 uint32_t legacy_uarts(std::string_view proc_serial);
+// Whether A's local APICs are in x2APIC mode: its CPUs have the feature (/proc/cpuinfo's
+// first "flags" line) and A's command line does not turn it off (nox2apic).
+bool a_runs_x2apic(std::string_view cpuinfo, std::string_view cmdline);
 // Whether A's command line has `param` (exact `key=value` or a bare key).
 bool cmdline_has(std::string_view cmdline, std::string_view param);
 // A sysfs CPU list ("0-3,5\n"): how many CPUs it names; nullopt if it is not one.

@@ -4,12 +4,21 @@
 #include <algorithm>
 
 #include "../../include/baton/ledger.h"
+#include "lib/apic_id.h"
+#include "lib/topology.h"
 
 namespace baton::cli {
 
 namespace {
 
 std::string n(uint64_t v) { return std::to_string(v); }
+
+AcpiTable table(const std::optional<std::string>& bytes)
+{
+    if (!bytes)
+        return {};
+    return {reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()};
+}
 
 }  // namespace
 
@@ -49,6 +58,39 @@ std::optional<std::string> check_machine_limits(const MachineFacts& f, size_t pc
     if (f.firmware.size() > BATON_LAUNCH_MAX_E820)
         return "the firmware memory map has " + n(f.firmware.size()) + " entries; the launch "
                "block holds " + n(BATON_LAUNCH_MAX_E820) + " (BATON_LAUNCH_MAX_E820)";
+    return std::nullopt;
+}
+
+std::optional<std::string> check_firmware_limits(const MachineFacts& f,
+                                                 const std::vector<uint32_t>& b_apic_ids)
+{
+    if (!f.madt)
+        return std::string("the firmware has no MADT (/sys/firmware/acpi/tables/APIC): baton "
+                           "finds the machine's CPUs and IOAPICs there (A booted with acpi=off?)");
+    auto madt = parse_madt(table(f.madt));
+    if (!madt.ok())
+        return std::string(madt.error().msg.c_str());
+    const MadtInfo& m = madt.value();
+    for (uint32_t i = 0; i < m.nioapics; i++)
+        if (m.pins_named[i] > BATON_MAX_IOAPIC_PINS)
+            return "IOAPIC " + n(m.ioapics[i].id) + " (GSI base " + n(m.ioapics[i].gsi_base) +
+                   ") has at least " + n(m.pins_named[i]) + " pins (the MADT routes GSI " +
+                   n(m.ioapics[i].gsi_base + m.pins_named[i] - 1) + " to it); B takes " +
+                   n(BATON_MAX_IOAPIC_PINS) + " of an IOAPIC (BATON_MAX_IOAPIC_PINS)";
+    // The trampoline and baton.ko send INIT, SIPI and NMIs in the mode A left the APICs in.
+    if (!f.x2apic) {
+        std::vector<uint32_t> ids(m.cpus, m.cpus + m.ncpus);
+        ids.insert(ids.end(), b_apic_ids.begin(), b_apic_ids.end());
+        for (uint32_t id : ids)
+            if (!apic_id_addressable(id, false))
+                return "the machine has a CPU with APIC ID " + n(id) + ", which xAPIC mode "
+                       "cannot address (IDs 0-254), and A runs its local APICs in xAPIC mode: "
+                       "boot A without nox2apic";
+    }
+    const FirmwareTables tables{table(f.madt), table(f.srat), table(f.mcfg)};
+    auto topology = read_topology(tables, b_apic_ids.data(), b_apic_ids.size());
+    if (!topology.ok())
+        return std::string(topology.error().msg.c_str());
     return std::nullopt;
 }
 

@@ -26,6 +26,12 @@ std::variant<uint64_t, std::string> b_cpu_limit(const std::optional<std::string>
 std::optional<std::string> check_machine_limits(const MachineFacts& f, size_t pci,
                                                 uint64_t b_nr_cpus, const std::string& b_config);
 
+// The firmware's tables as the trampoline reads them (lib/topology.h) for B's CPUs
+// `b_apic_ids`: the MADT's CPUs and IOAPICs, the SRAT's ranges, the MCFG; an IOAPIC pin
+// beyond B's pin table; CPUs A's xAPIC mode cannot address.
+std::optional<std::string> check_firmware_limits(const MachineFacts& f,
+                                                 const std::vector<uint32_t>& b_apic_ids);
+
 // A's memory for the handover: `late` and `hot` ranges in the record, `hot_blocks` moves
 // in the ledger.
 std::optional<std::string> check_memory_limits(const std::vector<PhysRange>& late,

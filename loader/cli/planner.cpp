@@ -26,6 +26,25 @@ namespace {
 
 std::string range_text(PhysRange r) { return hex(r.begin()) + "-" + hex(r.end() - 1); }
 
+// The plan's cpus= list in order, each run of three or more consecutive IDs as FIRST-LAST:
+// a machine's 256 CPUs fit the launch block's plan (BATON_PLAN_MAX) that way.
+std::string cpu_list_text(const uint32_t* ids, size_t n)
+{
+    std::string t;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && ids[j + 1] == ids[j] + 1)
+            j++;
+        t += (t.empty() ? "" : ",") + std::to_string(ids[i]);
+        if (j - i >= 2)
+            t += "-" + std::to_string(ids[j]);
+        else
+            j = i;
+        i = j + 1;
+    }
+    return t;
+}
+
 std::optional<PhysRange> crash_region(const MachineFacts& f)
 {
     for (const IomemEntry& e : f.iomem)
@@ -52,9 +71,7 @@ bool low_window_reserved(const MachineFacts& f)
 std::string LaunchPlan::text() const
 {
     std::string t = "partition=" + hex(plan.partition.begin()) + "+" + hex(plan.partition.size()) +
-                    " cpus=";
-    for (size_t i = 0; i < plan.ncpus; i++)
-        t += (i ? "," : "") + std::to_string(plan.cpus[i]);
+                    " cpus=" + cpu_list_text(plan.cpus, plan.ncpus);
     if (plan.npci) {
         t += " pci=";
         for (size_t i = 0; i < plan.npci; i++)
@@ -200,7 +217,7 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
             return std::string("A has fewer than 3 CPUs: nothing to give B by default (use --cpus)");
         want = {all[all.size() - 2], all[all.size() - 1]};
     }
-    std::string cpu_text;
+    std::vector<uint32_t> b_apic_ids;
     for (unsigned cpu : want) {
         if (cpu == 0)
             return std::string("CPU 0 stays with A: it is the boot CPU and cannot be offlined");
@@ -215,9 +232,12 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
             if (p.a_cpu == cpu)
                 return "CPU " + std::to_string(cpu) + " is listed twice";
         lp.cpus.push_back({cpu, it->apic_id});
-        cpu_text += (cpu_text.empty() ? "" : ",") + std::to_string(it->apic_id);
+        b_apic_ids.push_back(it->apic_id);
     }
-    std::string text = "partition=" + part_text + " cpus=" + cpu_text;
+    if (auto err = check_firmware_limits(f, b_apic_ids))
+        return *err;
+    std::string text = "partition=" + part_text + " cpus=" +
+                       cpu_list_text(b_apic_ids.data(), b_apic_ids.size());
     if (!opt.pci.empty()) {
         text += " pci=";
         for (size_t i = 0; i < opt.pci.size(); i++)
@@ -238,6 +258,13 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
     if (!parsed.ok())
         return std::string(parsed.error().msg.c_str());
     lp.plan = parsed.value();
+    // `baton launch` adds both digests and the TSC rate; the plan must still fit.
+    const size_t launch_extra = 2 * (sizeof(" kernel.sha256=") - 1 + 64) +
+                                sizeof(" tsc_khz=4294967295") - 1;
+    if (text.size() + launch_extra >= BATON_PLAN_MAX)
+        return "the plan takes " + std::to_string(text.size() + launch_extra) +
+               " characters with its digests; the launch block holds " +
+               std::to_string(BATON_PLAN_MAX - 1) + " (BATON_PLAN_MAX)";
 
     // B's memory map, exactly as the trampoline will build it.
     FirmwareMap fw;

@@ -152,6 +152,17 @@ Expected<MachineFacts> read_machine_facts()
     if (!cpuinfo)
         return Error(cpuinfo.error);
     f.cpus = parse_cpuinfo(*cpuinfo.value);
+    f.x2apic = a_runs_x2apic(*cpuinfo.value, f.cmdline);
+    // Root reads them; a table the firmware does not have is no file.
+    for (auto [sig, out] : {std::pair{"APIC", &f.madt}, {"SRAT", &f.srat}, {"MCFG", &f.mcfg}}) {
+        const std::string path = std::string("/sys/firmware/acpi/tables/") + sig;
+        if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT)
+            continue;
+        auto t = read_file(path);
+        if (!t)
+            return Error(t.error);
+        *out = std::move(*t.value);
+    }
     const std::string present_path = "/sys/devices/system/cpu/present";
     auto present = read_file(present_path);
     if (!present)

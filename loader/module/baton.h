@@ -22,12 +22,16 @@ void baton_guard_add(unsigned int cpu);
 void baton_guard_drop(unsigned int cpu);
 bool baton_guard_has(unsigned int cpu);
 
-/* baton_launch.c: INIT-SIPI into the trampoline, and INIT to stop B's CPUs. */
+/*
+ * baton_launch.c: INIT-SIPI into the trampoline, and INIT to stop B's CPUs.  An APIC ID
+ * A's APIC mode cannot address gets no IPI: -ERANGE.
+ */
 int baton_cpu_of_apicid(u32 apic_id);
+bool baton_apic_id_reachable(u32 apic_id);
 int baton_launch_cpu(u64 partition_base, u32 apic_id);
 int baton_park_cpu(u64 partition_base, u32 apic_id, unsigned int slot);
 void baton_stop_cpu(u32 apic_id);
-void baton_send_nmi(u32 apic_id);
+int baton_send_nmi(u32 apic_id);
 
 /* baton_main.c: the ioctls' lock, and the abort (with baton_lock held). */
 extern struct mutex baton_lock;

@@ -122,8 +122,8 @@ static void baton_stop_other_cpus(void)
 	for_each_online_cpu(cpu) {
 		if (cpu == me)
 			continue;
-		baton_send_nmi(per_cpu(x86_cpu_to_apicid, cpu));
-		want++;
+		if (!baton_send_nmi(per_cpu(x86_cpu_to_apicid, cpu)))
+			want++;
 	}
 	/* Interrupts are off: count time by the delay loop. */
 	for (us = 0; atomic_read(&parked) < want && us < BATON_PARK_TIMEOUT_US;

@@ -18,16 +18,31 @@ int baton_cpu_of_apicid(u32 apic_id)
 {
 	unsigned int cpu;
 
+	/* A's APIC IDs are 16 bits here; BAD_APICID marks a possible CPU that has none. */
+	if (apic_id >= BAD_APICID)
+		return -1;
 	for_each_possible_cpu(cpu)
 		if (per_cpu(x86_cpu_to_apicid, cpu) == apic_id)
 			return cpu;
 	return -1;
 }
 
-static void baton_send_ipi(u32 apic_id, u32 icr_low)
+/*
+ * Whether an IPI in the mode A runs its local APICs in reaches `apic_id` alone: xAPIC's
+ * 8-bit destination would cut a larger ID down to another CPU's, and 0xff is its broadcast;
+ * in x2APIC mode only 0xffffffff is.
+ */
+bool baton_apic_id_reachable(u32 apic_id)
+{
+	return x2apic_enabled() ? apic_id != U32_MAX : apic_id < 0xff;
+}
+
+static int baton_send_ipi(u32 apic_id, u32 icr_low)
 {
 	unsigned long flags;
 
+	if (!baton_apic_id_reachable(apic_id))
+		return -ERANGE;
 	local_irq_save(flags);
 	/*
 	 * A WRMSR to the x2APIC ICR is not serialising: what the IPI announces (the ledger)
@@ -39,25 +54,28 @@ static void baton_send_ipi(u32 apic_id, u32 icr_low)
 	if (apic->wait_icr_idle)
 		apic->wait_icr_idle();
 	local_irq_restore(flags);
+	return 0;
 }
 
 /* INIT (assert, deassert): the CPU drops whatever it ran and waits for a SIPI. */
-static void baton_send_init(u32 apic_id)
+static int baton_send_init(u32 apic_id)
 {
-	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT);
-	baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_DM_INIT);
+	int ret = baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT);
+
+	return ret ?: baton_send_ipi(apic_id, APIC_INT_LEVELTRIG | APIC_DM_INIT);
 }
 
 /* The doorbell: an NMI needs no vector in the other kernel's vector space. */
-void baton_send_nmi(u32 apic_id)
+int baton_send_nmi(u32 apic_id)
 {
-	baton_send_ipi(apic_id, APIC_DM_NMI);
+	return baton_send_ipi(apic_id, APIC_DM_NMI);
 }
 
 void baton_stop_cpu(u32 apic_id)
 {
 	/* A's own bring-up sends the SIPI when A takes the CPU back. */
-	baton_send_init(apic_id);
+	if (baton_send_init(apic_id))
+		pr_err("baton: APIC ID %u cannot be reached to stop it\n", apic_id);
 }
 
 /*
@@ -135,15 +153,20 @@ static int baton_wake_cpu(u64 partition_base, u32 apic_id, int slot)
 {
 	int ret;
 
+	if (!baton_apic_id_reachable(apic_id))
+		return -ERANGE;
 	ret = baton_prepare_sipi_page(partition_base, slot);
 	if (ret)
 		return ret;
-	baton_send_init(apic_id);
+	ret = baton_send_init(apic_id);
+	if (ret)
+		return ret;
 	usleep_range(10000, 11000);	/* SDM: 10 ms between INIT and STARTUP */
-	baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
+	ret = baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
+	if (ret)
+		return ret;
 	usleep_range(200, 300);
-	baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
-	return 0;
+	return baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
 }
 
 int baton_launch_cpu(u64 partition_base, u32 apic_id)

@@ -92,7 +92,8 @@ static long baton_load(struct baton_load_args __user *uarg)
 
 		if (cpu < 0)
 			return -ENODEV;
-		if (cpu == 0 || args.apic_ids[i] == boot_cpu_physical_apicid)
+		if (cpu == 0 || args.apic_ids[i] == boot_cpu_physical_apicid ||
+		    !baton_apic_id_reachable(args.apic_ids[i]))
 			return -EINVAL;
 		for (j = 0; j < i; j++)
 			if (args.apic_ids[j] == args.apic_ids[i])

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "../arch/x86_defs.h"
+#include "../lib/apic_id.h"
 
 namespace baton::cpu {
 
@@ -36,6 +37,13 @@ inline uint64_t rdtsc()
     uint32_t lo, hi;
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return uint64_t(hi) << 32 | lo;
+}
+inline CpuidRegs cpuid(uint32_t leaf, uint32_t subleaf = 0)
+{
+    CpuidRegs r;
+    asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                 : "a"(leaf), "c"(subleaf));
+    return r;
 }
 inline void pause() { asm volatile("pause" ::: "memory"); }
 inline void halt() { asm volatile("hlt" ::: "memory"); }

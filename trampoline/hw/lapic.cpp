@@ -14,7 +14,7 @@ constexpr uint64_t kApicBaseMask = 0xfffff000;
 constexpr uint32_t kX2apicMsrBase = 0x800;
 
 // Register offsets (xAPIC MMIO); the x2APIC MSR is 0x800 + offset / 16.
-constexpr uint32_t kRegId = 0x20, kRegSvr = 0xf0, kRegEsr = 0x280, kRegIcrLow = 0x300,
+constexpr uint32_t kRegSvr = 0xf0, kRegEsr = 0x280, kRegIcrLow = 0x300,
                    kRegIcrHigh = 0x310, kRegLvtTimer = 0x320, kRegLvtLint0 = 0x350,
                    kRegLvtLint1 = 0x360, kRegLvtError = 0x370;
 constexpr uint32_t kRegTimerInit = 0x380, kRegTimerCurrent = 0x390, kRegTimerDivide = 0x3e0;
@@ -53,14 +53,12 @@ void LocalApic::init()
     write(kRegSvr, kSvrEnable | kSpuriousVector);
 }
 
-uint32_t LocalApic::id() const
-{
-    const uint32_t v = read(kRegId);
-    return x2apic_ ? v : v >> 24;
-}
-
 bool LocalApic::send(uint32_t apic_id, uint32_t icr_low)
 {
+    // xAPIC's 8-bit destination would cut a larger ID down to another CPU's, or to the
+    // broadcast: such an IPI is not sent at all.
+    if (!apic_id_addressable(apic_id, x2apic_))
+        return false;
     write(kRegEsr, 0);
     if (x2apic_) {
         cpu::wrmsr_fence();

@@ -12,10 +12,11 @@ public:
     // Reads the mode and base from IA32_APIC_BASE; software-enables the APIC with every
     // local vector masked (needed to send IPIs; nothing is ever delivered to us).
     void init();
-    uint32_t id() const;
     bool x2apic() const { return x2apic_; }
 
     // INIT (assert), then two STARTUP IPIs with vector page >> 12 (Intel MP spec order).
+    // Each returns false if the IPI was not delivered, or not sent: an ID this mode cannot
+    // address (apic_id_addressable).
     bool send_init(uint32_t apic_id);
     bool send_startup(uint32_t apic_id, uint64_t page);
     bool send_nmi(uint32_t apic_id);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "acpi.h"
 
+#include "madt.h"
 #include "zero_page.h"  // load_le/store_le
 
 namespace baton {
@@ -9,14 +10,6 @@ namespace {
 
 constexpr size_t kRsdpV1Len = 20;
 constexpr size_t kRsdpV2Len = 36;
-constexpr size_t kSdtHeaderLen = 36;
-constexpr size_t kMadtFixedLen = kSdtHeaderLen + 8;
-constexpr uint8_t kMadtLapic = 0;
-constexpr uint8_t kMadtX2apic = 9;
-constexpr uint8_t kMadtIoapic = 1;
-constexpr uint8_t kMadtIso = 2;  // interrupt source override
-constexpr size_t kMaxIds = BATON_MAX_CPUS;
-constexpr uint32_t kMadtCpuUsable = 0x3;  // Enabled | Online Capable (ACPI 6.3 5.2.12.2)
 
 Error acpi_error() { return Error{Errc::acpi, {}}; }
 
@@ -28,8 +21,8 @@ bool sig_is(const uint8_t* p, const char* sig, size_t n)
     return true;
 }
 
-// A whole SDT (header + body) if readable and its checksum holds.
-const uint8_t* read_sdt(PhysAddr at, uint32_t* len_out)
+// A whole SDT (header + body) if readable and (`checked`) its checksum holds.
+const uint8_t* read_sdt(PhysAddr at, uint32_t* len_out, bool checked = true)
 {
     const uint8_t* h = phys_bytes(at, kSdtHeaderLen);
     if (!h)
@@ -38,7 +31,7 @@ const uint8_t* read_sdt(PhysAddr at, uint32_t* len_out)
     if (len < kSdtHeaderLen || len > 1 * MiB)
         return nullptr;
     const uint8_t* t = phys_bytes(at, len);
-    if (!t || acpi_checksum(t, len) != 0)
+    if (!t || (checked && acpi_checksum(t, len) != 0))
         return nullptr;
     *len_out = len;
     return t;
@@ -53,14 +46,6 @@ bool listed(const uint32_t* ids, size_t n, uint32_t id)
 }
 
 }  // namespace
-
-uint8_t acpi_checksum(const uint8_t* p, size_t len)
-{
-    uint8_t sum = 0;
-    for (size_t i = 0; i < len; i++)
-        sum = uint8_t(sum + p[i]);
-    return sum;
-}
 
 Result<PhysAddr> find_rsdp()
 {
@@ -128,20 +113,44 @@ Result<RootTable> read_root(PhysAddr rsdp_at)
     return r;
 }
 
-// The FADT ("FACP") among the root's entries, at least min_len bytes long; nullptr if none.
-const uint8_t* find_fadt(const RootTable& root, size_t min_len, uint32_t* len)
+// The root's entry `i`, and the first whole table with signature `sig` (index in *index).
+uint64_t root_entry(const RootTable& root, size_t i)
+{
+    return load_le(root.table + kSdtHeaderLen + i * root.ptr_size, root.ptr_size);
+}
+
+const uint8_t* find_table(const RootTable& root, const char* sig, uint32_t* len,
+                          size_t* index = nullptr, bool checked = true)
 {
     const size_t n = (root.len - kSdtHeaderLen) / root.ptr_size;
     for (size_t i = 0; i < n; i++) {
-        const uint64_t at = load_le(root.table + kSdtHeaderLen + i * root.ptr_size, root.ptr_size);
-        const uint8_t* t = read_sdt(PhysAddr(at), len);
-        if (t && sig_is(t, "FACP", 4) && *len >= min_len)
+        const uint8_t* t = read_sdt(PhysAddr(root_entry(root, i)), len, checked);
+        if (t && sig_is(t, sig, 4)) {
+            if (index)
+                *index = i;
             return t;
+        }
     }
     return nullptr;
 }
 
+// The FADT ("FACP"), at least min_len bytes long; nullptr if none.
+const uint8_t* find_fadt(const RootTable& root, size_t min_len, uint32_t* len)
+{
+    const uint8_t* t = find_table(root, "FACP", len);
+    return t && *len >= min_len ? t : nullptr;
+}
+
 }  // namespace
+
+Result<AcpiTable> find_acpi_table(PhysAddr rsdp_at, const char* sig)
+{
+    const RootTable root = BATON_TRY(read_root(rsdp_at));
+    // Unchecked: its parser refuses a bad checksum by name, as for `baton plan`.
+    uint32_t len = 0;
+    const uint8_t* t = find_table(root, sig, &len, nullptr, false);
+    return AcpiTable{t, t ? len : 0};
+}
 
 Result<uint16_t> find_pm_timer_port(PhysAddr rsdp_at)
 {
@@ -190,24 +199,19 @@ void sci_route(const RootTable& root, uint8_t sci_int, AcpiPower* p)
 {
     p->sci_gsi = sci_int;
     p->sci_flags = BATON_IRQ_LEVEL | BATON_IRQ_ACTIVE_LOW;
-    const size_t n = (root.len - kSdtHeaderLen) / root.ptr_size;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t len = 0;
-        const uint8_t* m = read_sdt(PhysAddr(load_le(root.table + kSdtHeaderLen + i * root.ptr_size,
-                                                     root.ptr_size)), &len);
-        if (!m || !sig_is(m, "APIC", 4))
+    uint32_t len = 0;
+    const uint8_t* m = find_table(root, "APIC", &len);
+    if (!m)
+        return;
+    for (size_t off = kMadtFixedLen; off + 2 <= len && m[off + 1] >= 2; off += m[off + 1]) {
+        if (m[off] != madt::kIso || m[off + 1] < 10 || off + 10 > len || m[off + 3] != sci_int)
             continue;
-        for (size_t off = kMadtFixedLen; off + 2 <= len && m[off + 1] >= 2;
-             off += m[off + 1]) {
-            if (m[off] != kMadtIso || m[off + 1] < 10 || off + 10 > len || m[off + 3] != sci_int)
-                continue;
-            p->sci_gsi = uint32_t(load_le(m + off + 4, 4));
-            const unsigned flags = unsigned(load_le(m + off + 8, 2));
-            if ((flags & 3) == 1)  // polarity: active high
-                p->sci_flags &= uint16_t(~BATON_IRQ_ACTIVE_LOW);
-            if (((flags >> 2) & 3) == 1)  // trigger: edge
-                p->sci_flags &= uint16_t(~BATON_IRQ_LEVEL);
-        }
+        p->sci_gsi = uint32_t(load_le(m + off + 4, 4));
+        const unsigned flags = unsigned(load_le(m + off + 8, 2));
+        if ((flags & 3) == 1)  // polarity: active high
+            p->sci_flags &= uint16_t(~BATON_IRQ_ACTIVE_LOW);
+        if (((flags >> 2) & 3) == 1)  // trigger: edge
+            p->sci_flags &= uint16_t(~BATON_IRQ_LEVEL);
     }
 }
 
@@ -253,22 +257,9 @@ Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, s
     const size_t rsdp_len = rsdp[15] >= 2 ? kRsdpV2Len : kRsdpV1Len;
     rsdp = phys_bytes(rsdp_at, rsdp_len);
 
-    // Find the MADT among the root's entries.
-    const size_t nentries = (root_len - kSdtHeaderLen) / ptr_size;
-    size_t madt_index = SIZE_MAX;
-    const uint8_t* madt = nullptr;
+    size_t madt_index = 0;
     uint32_t madt_len = 0;
-    for (size_t i = 0; i < nentries; i++) {
-        const uint64_t at = load_le(root + kSdtHeaderLen + i * ptr_size, ptr_size);
-        uint32_t len = 0;
-        const uint8_t* t = read_sdt(PhysAddr(at), &len);
-        if (t && sig_is(t, "APIC", 4)) {
-            madt_index = i;
-            madt = t;
-            madt_len = len;
-            break;
-        }
-    }
+    const uint8_t* madt = find_table(rt, "APIC", &madt_len, &madt_index);
     if (!madt || madt_len < kMadtFixedLen) {
         Error e = acpi_error();
         e.msg << "the firmware has no usable MADT";
@@ -286,72 +277,26 @@ Result<AcpiResult> build_partition_acpi(PhysAddr rsdp_at, const uint32_t* ids, s
     }
     memset(out.buf, 0, madt_off + madt_len);
 
-    // MADT: fixed part, then every entry except other kernels' CPUs.
+    // MADT: fixed part, then every entry except the CPUs that are not B's.
     uint8_t* m = out.buf + madt_off;
     memcpy(m, madt, kMadtFixedLen);
     size_t mlen = kMadtFixedLen;
     AcpiResult res{};
-    bool found[kMaxIds] = {};
-    for (size_t off = kMadtFixedLen; off + 2 <= madt_len;) {
-        const uint8_t type = madt[off], len = madt[off + 1];
-        if (len < 2 || off + len > madt_len) {
-            Error e = acpi_error();
-            e.msg << "MADT entry at offset " << Dec{off} << " has a bad length";
-            return e;
-        }
-        bool keep = true;
-        uint32_t id = UINT32_MAX;
-        uint32_t flags = 0;
-        if (type == kMadtLapic && len >= 8) {
-            id = madt[off + 3];
-            flags = uint32_t(load_le(madt + off + 4, 4));
-        } else if (type == kMadtX2apic && len >= 16) {
-            id = uint32_t(load_le(madt + off + 4, 4));
-            flags = uint32_t(load_le(madt + off + 8, 4));
-        }
-        if (type == kMadtIoapic && len >= 12) {
-            // B registers every IOAPIC at boot and takes pins from them later.
-            if (res.nioapics == BATON_MAX_IOAPICS) {
-                Error e = acpi_error();
-                e.msg << "MADT lists more than " << Dec{BATON_MAX_IOAPICS}
-                      << " IOAPICs, the most baton supports";
-                return e;
+    Status copied = for_each_madt_entry(
+        AcpiTable{madt, madt_len}, [&](size_t off, uint8_t, uint8_t len) -> Status {
+            MadtCpu cpu;
+            if (madt_cpu(madt + off, len, &cpu)) {
+                const bool keep = listed(ids, n, cpu.apic_id);
+                (keep ? res.kept_cpus : res.dropped_cpus)++;
+                if (!keep)
+                    return Ok{};
             }
-            res.ioapics[res.nioapics++] = {uint32_t(load_le(madt + off + 4, 4)), madt[off + 2],
-                                           uint32_t(load_le(madt + off + 8, 4)), 0};
-        }
-        if (id != UINT32_MAX) {
-            keep = listed(ids, n, id);
-            if (keep) {
-                res.kept_cpus++;
-                for (size_t i = 0; i < n && i < kMaxIds; i++)
-                    if (ids[i] == id)
-                        found[i] = true;
-            } else {
-                res.dropped_cpus++;
-                // Enabled or online capable: a CPU that exists and may be handed over.
-                if ((flags & kMadtCpuUsable) && n + res.nother == kMaxIds) {
-                    Error e = acpi_error();
-                    e.msg << "MADT lists more than " << Dec{kMaxIds}
-                          << " CPUs, the most baton supports";
-                    return e;
-                }
-                if (flags & kMadtCpuUsable)
-                    res.other_apic_ids[res.nother++] = id;
-            }
-        }
-        if (keep) {
             memcpy(m + mlen, madt + off, len);
             mlen += len;
-        }
-        off += len;
-    }
-    for (size_t i = 0; i < n && i < kMaxIds; i++)
-        if (!found[i]) {
-            Error e = acpi_error();
-            e.msg << "APIC ID " << Dec{ids[i]} << " is not a CPU of this machine (not in the MADT)";
-            return e;
-        }
+            return Ok{};
+        });
+    if (!copied.ok())
+        return copied.error();
     store_le(m + 4, 4, mlen);
     m[9] = 0;
     m[9] = uint8_t(-acpi_checksum(m, mlen));

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "../../include/baton/ledger.h"
-#include "phys.h"
+#include "acpi_table.h"
 
 namespace baton {
 
@@ -26,16 +26,15 @@ struct AcpiResult {
     size_t bytes;       // used in the output buffer
     uint32_t kept_cpus; // LAPIC/x2APIC entries left in the MADT
     uint32_t dropped_cpus;
-    // The enabled CPUs the MADT hides from B: the other kernel's, which B may adopt later.
-    uint32_t other_apic_ids[BATON_MAX_CPUS];
-    uint32_t nother;
-    // The machine's IOAPICs, as the MADT lists them.
-    uint32_t nioapics;
-    baton_ioapic ioapics[BATON_MAX_IOAPICS];
 };
 
-// Builds B's root: new RSDP + RSDT/XSDT + filtered MADT in `out`.  Refuses a firmware
-// without MADT and a plan CPU the MADT does not list.
+// The firmware's table with signature `sig` ("SRAT") as the root lists it, checksum not yet
+// checked (the table's parser does); absent (bytes nullptr) if the root lists none.
+Result<AcpiTable> find_acpi_table(PhysAddr firmware_rsdp, const char* sig);
+
+// Builds B's root: new RSDP + RSDT/XSDT + a MADT without the CPUs that are not B's in
+// `out`.  Refuses a firmware without MADT and a malformed one; which CPUs the machine has,
+// and whether B's are among them, is read_topology's (topology.h).
 Result<AcpiResult> build_partition_acpi(PhysAddr firmware_rsdp, const uint32_t* apic_ids,
                                         size_t n, const AcpiOutput& out);
 
@@ -58,7 +57,5 @@ struct AcpiPower {
     uint8_t gpe0_blk_len;
 };
 Result<AcpiPower> find_acpi_power(PhysAddr firmware_rsdp);
-
-uint8_t acpi_checksum(const uint8_t* p, size_t len);
 
 }  // namespace baton

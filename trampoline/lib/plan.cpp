@@ -155,6 +155,30 @@ Status parse_ranges(Str key, Str val, PhysRange* out, size_t& n)
     return Ok{};
 }
 
+// One item of cpus=: an APIC ID, or an inclusive range FIRST-LAST of them (a machine's CPUs
+// are mostly consecutive IDs, and the plan has to fit BATON_PLAN_MAX with all of them).
+Status add_cpus(Plan& plan, Str key, Str val, Str item)
+{
+    const size_t dash = item.find('-');
+    const Str first_text = dash == SIZE_MAX ? item : item.sub(0, dash);
+    const Str last_text = dash == SIZE_MAX ? item : item.sub(dash + 1);
+    // x2APIC IDs are 32 bits; all ones is the broadcast destination.
+    auto first = parse_u32(key, first_text, 0xfffffffe);
+    auto last = parse_u32(key, last_text, 0xfffffffe);
+    if (!first.ok() || !last.ok())
+        return plan_error(key, "APIC IDs are numbers 0-4294967294", val);
+    if (last.value() < first.value())
+        return plan_error(key, "a range FIRST-LAST must not go down", val);
+    for (uint64_t id = first.value(); id <= last.value(); id++) {
+        if (plan.owns_cpu(uint32_t(id)))
+            return plan_error(key, "APIC ID listed twice", val);
+        if (plan.ncpus == BATON_MAX_CPUS)
+            return plan_error(key, "more CPUs than the ledger holds", val);
+        plan.cpus[plan.ncpus++] = uint32_t(id);
+    }
+    return Ok{};
+}
+
 }  // namespace
 
 PartitionMemory partition_memory(const Plan& plan)
@@ -221,21 +245,13 @@ Result<Plan> parse_plan(Str text)
         } else if (key == "cpus") {
             if (!once(seen_cpus))
                 return plan_error(key, "given twice");
-            size_t p = 0;
-            while (p <= val.len) {
+            for (size_t p = 0; p <= val.len;) {
                 size_t comma = val.find(',', p);
                 if (comma == SIZE_MAX)
                     comma = val.len;
-                const Str item = val.sub(p, comma - p);
-                // x2APIC IDs are 32 bits; all ones is the broadcast destination.
-                auto id = parse_u32(key, item, 0xfffffffe);
-                if (!id.ok())
-                    return plan_error(key, "APIC IDs are numbers 0-4294967294", val);
-                if (plan.owns_cpu(id.value()))
-                    return plan_error(key, "APIC ID listed twice", val);
-                if (plan.ncpus == BATON_MAX_CPUS)
-                    return plan_error(key, "more CPUs than the ledger holds", val);
-                plan.cpus[plan.ncpus++] = id.value();
+                Status s = add_cpus(plan, key, val, val.sub(p, comma - p));
+                if (!s.ok())
+                    return s.error();
                 p = comma + 1;
             }
         } else if (key == "console") {

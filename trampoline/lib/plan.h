@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The launch plan as the trampoline receives it on its command line, e.g.
 //   partition=0x40000000+512M cpus=0,1 kernel.sha256=<64 hex> initrd.sha256=<64 hex>
+// (cpus= takes ranges too: cpus=2,4-7 is 2,4,5,6,7; the first listed boots B)
 // optional: low=BASE+SIZE console=PORT tsc_khz=N pci=BB:DD.F,BB:DD.F
 //           late=BASE+SIZE,... hot=BASE+SIZE,...   (the other kernel's RAM B takes later)
 // Produced by `baton plan` (or a person, for the standalone boot); parsed here.
