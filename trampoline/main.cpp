@@ -66,6 +66,7 @@ struct Calibration {
     uint32_t apic_timer_khz;
     uint16_t pm_timer_port;
     AcpiPower power;
+    AcpiEcam ecam;
 };
 
 // Both rates are measured against the ACPI PM timer, the one clock we may read without
@@ -115,6 +116,9 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     rec.pm1_evt_len = cal.power.pm1_evt_len;
     rec.gpe0_blk = cal.power.gpe0_blk;
     rec.gpe0_blk_len = cal.power.gpe0_blk_len;
+    rec.mmcfg_base = cal.ecam.base;
+    rec.mmcfg_start_bus = cal.ecam.start_bus;
+    rec.mmcfg_end_bus = cal.ecam.end_bus;
     rec.npci = uint16_t(plan.npci);
     for (size_t i = 0; i < plan.npci; i++)
         rec.pci[i] = plan.pci[i];
@@ -235,7 +239,10 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     auto power = find_acpi_power(rsdp.value());
     Calibration cal{plan.tsc_khz ? plan.tsc_khz : measure_tsc_khz(g_clock),
                     g_apic.measure_timer_khz(g_clock), uint16_t(pm.ok() ? pm.value() : 0),
-                    power.ok() ? power.value() : AcpiPower{0, -1, 0, 0, 0, 0, 0, 0}};
+                    power.ok() ? power.value() : AcpiPower{0, -1, 0, 0, 0, 0, 0, 0},
+                    AcpiEcam{0, 0, 0}};
+    if (auto ecam = find_ecam(rsdp.value()); ecam.ok())
+        cal.ecam = ecam.value();
     {
         Text<160> t;
         t << "baton: clocks: TSC " << Dec{cal.tsc_khz} << " kHz, APIC timer "

@@ -143,6 +143,24 @@ const uint8_t* find_fadt(const RootTable& root, size_t min_len, uint32_t* len)
 
 }  // namespace
 
+Result<AcpiEcam> find_ecam(PhysAddr rsdp_at)
+{
+    RootTable root = BATON_TRY(read_root(rsdp_at));
+    constexpr size_t kMcfgEntries = kSdtHeaderLen + 8, kMcfgEntryLen = 16;
+    const size_t n = (root.len - kSdtHeaderLen) / root.ptr_size;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len = 0;
+        const uint64_t at = load_le(root.table + kSdtHeaderLen + i * root.ptr_size, root.ptr_size);
+        const uint8_t* t = read_sdt(PhysAddr(at), &len);
+        if (!t || !sig_is(t, "MCFG", 4))
+            continue;
+        for (size_t off = kMcfgEntries; off + kMcfgEntryLen <= len; off += kMcfgEntryLen)
+            if (load_le(t + off + 8, 2) == 0)
+                return AcpiEcam{load_le(t + off, 8), t[off + 10], t[off + 11]};
+    }
+    return AcpiEcam{0, 0, 0};
+}
+
 Result<uint16_t> find_pm_timer_port(PhysAddr rsdp_at)
 {
     RootTable root = BATON_TRY(read_root(rsdp_at));

@@ -59,6 +59,15 @@ struct AcpiPower {
 };
 Result<AcpiPower> find_acpi_power(PhysAddr firmware_rsdp);
 
+// Segment 0's ECAM from the MCFG (base 0: none).  Stand-in until the trampoline's own MCFG
+// reader lands (issue 11): B's config space without 0xcf8/0xcfc.
+struct AcpiEcam {
+    uint64_t base;  // bus 0's, as the MCFG has it
+    uint8_t start_bus;
+    uint8_t end_bus;
+};
+Result<AcpiEcam> find_ecam(PhysAddr firmware_rsdp);
+
 uint8_t acpi_checksum(const uint8_t* p, size_t len);
 
 }  // namespace baton
