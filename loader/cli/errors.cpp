@@ -150,6 +150,9 @@ std::string launch_error(int err)
     case ENOEXEC: return "the partition holds no baton trampoline (the crash image was replaced?)";
     case ENOMEM: return "A is out of memory for the SIPI page";
     case ENOSPC: return "A has more CPUs than the ledger holds";
+    case EOPNOTSUPP:
+        return "A cannot share PCI config cycles (0xcf8) with B: its type 1 accessors cannot "
+               "be detoured (dmesg says why)";
     }
     return "baton.ko refused the launch: " + unexpected(err);
 }

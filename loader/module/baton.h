@@ -3,6 +3,7 @@
 #define BATON_MODULE_H
 
 #include <linux/cpumask.h>
+#include <linux/ftrace.h>
 #include <linux/types.h>
 #include <baton/ledger.h>
 
@@ -102,6 +103,35 @@ void baton_map_ioapics(struct baton_ioapics *io);
 void baton_unmap_ioapics(struct baton_ioapics *io);
 unsigned int baton_mask_ioapic_pins(struct baton_ioapics *io);
 s64 baton_mask_ioapic_gsi(struct baton_ioapics *io, u32 gsi);
+
+/* baton_detour.c: calls of a function of A's kernel go to one of baton's (ftrace). */
+struct baton_detour {
+	const char *func;		/* the function of A's kernel */
+	unsigned long to;		/* where a call goes instead, with the same arguments */
+	/* whether this call goes there (its registers at the function's entry); NULL: all */
+	bool (*divert)(struct baton_detour *d, const struct pt_regs *regs);
+	bool armed;
+	struct ftrace_ops ops;
+};
+
+void baton_detour_handler(unsigned long ip, unsigned long parent_ip, struct ftrace_ops *op,
+			  struct ftrace_regs *fregs);
+
+#define BATON_DETOUR(f, dest, when) {						\
+	.func = f, .to = (unsigned long)(dest), .divert = when,			\
+	.ops = {								\
+		.func = baton_detour_handler,					\
+		.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY |	\
+			 FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_RECURSION,	\
+	},									\
+}
+
+int baton_detours_on(struct baton_detour *const *d, unsigned int n, const char *why);
+void baton_detours_off(struct baton_detour *const *d, unsigned int n);
+
+/* baton_conf1.c: A's type 1 config cycles take the ledger's lock while a B runs. */
+int baton_conf1_on(void);
+void baton_conf1_off(void);
 
 /* baton_crash_slot.c: nothing but baton replaces, unloads or shrinks its crash image. */
 struct baton_slot_args;

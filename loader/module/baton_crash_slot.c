@@ -4,9 +4,9 @@
  * baton's, and B lives in the crashkernel region.  Stock 6.1 frees the old crash image
  * before it even looks at a new one, so any other kexec_load(KEXEC_ON_CRASH),
  * kexec_file_load(KEXEC_FILE_ON_CRASH), crash unload or kexec_crash_size write would undo
- * B's partition.  While baton holds the slot, ftrace ops on those entry points send each
- * such call to a stub that fails with EBUSY, and say so in the kernel log.  Calls that do
- * not touch the crash image (a normal kexec -l) go through.
+ * B's partition.  While baton holds the slot, detours on those entry points
+ * (baton_detour.c) send each such call to a stub that fails with EBUSY, and say so in the
+ * kernel log.  Calls that do not touch the crash image (a normal kexec -l) go through.
  *
  * Baton's own load and unload get through with a pass: one call of the kind it asked for,
  * by the thread that asked, within BATON_PASS_MS.  kexec_load_disabled would do the
@@ -30,11 +30,9 @@
 enum baton_slot_abi { BATON_ABI_NONE, BATON_ABI_X64, BATON_ABI_IA32, BATON_ABI_FILE };
 
 struct baton_slot_target {
-	const char *func;
+	struct baton_detour detour;	/* to the stub that refuses the call */
 	const char *call;		/* what the log line names */
 	enum baton_slot_abi abi;
-	unsigned long refuse;		/* the stub the call is sent to */
-	struct ftrace_ops ops;
 };
 
 /* The syscall wrappers take the user registers; crash_shrink_memory takes the new size. */
@@ -48,17 +46,10 @@ static int notrace baton_refuse_shrink(unsigned long new_size)
 	return -EBUSY;
 }
 
-static void baton_slot_handler(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op, struct ftrace_regs *fregs);
+static bool baton_slot_refused(struct baton_detour *d, const struct pt_regs *regs);
 
-#define BATON_TARGET(f, c, a, stub) {						\
-	.func = f, .call = c, .abi = a, .refuse = (unsigned long)stub,		\
-	.ops = {								\
-		.func = baton_slot_handler,					\
-		.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY |	\
-			 FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_RECURSION,	\
-	},									\
-}
+#define BATON_TARGET(f, c, a, stub) \
+	{ .detour = BATON_DETOUR(f, stub, baton_slot_refused), .call = c, .abi = a }
 
 static struct baton_slot_target baton_targets[] = {
 	BATON_TARGET("__x64_sys_kexec_load", "kexec_load", BATON_ABI_X64, baton_refuse_syscall),
@@ -124,29 +115,25 @@ static bool baton_take_pass(const struct baton_slot_target *t, bool unload)
 	return ok;
 }
 
-static void notrace baton_slot_handler(unsigned long ip, unsigned long parent_ip,
-				       struct ftrace_ops *op, struct ftrace_regs *fregs)
+/* Whether the call goes to its refusing stub (the detour's predicate). */
+static bool notrace baton_slot_refused(struct baton_detour *d, const struct pt_regs *regs)
 {
-	struct baton_slot_target *t = container_of(op, struct baton_slot_target, ops);
-	struct pt_regs *regs = ftrace_get_regs(fregs);
+	struct baton_slot_target *t = container_of(d, struct baton_slot_target, detour);
 	bool unload;
 
-	if (!regs || !READ_ONCE(baton_held) || !baton_crash_call(t, regs, &unload))
-		return;
+	if (!READ_ONCE(baton_held) || !baton_crash_call(t, regs, &unload))
+		return false;
 	if (baton_take_pass(t, unload))
-		return;
+		return false;
 	atomic64_inc(&baton_refused);
 	pr_warn_ratelimited("baton: %s by %s[%d] refused: kernel B %s the crash region (baton holds the crash slot)\n",
 			    t->call, current->comm, task_pid_nr(current),
 			    baton_guard_active() ? "runs in" : "is loaded in");
-	ftrace_instruction_pointer_set(fregs, t->refuse);
+	return true;
 }
 
-static void baton_unregister(unsigned int n)
-{
-	while (n-- > 0)
-		unregister_ftrace_function(&baton_targets[n].ops);
-}
+/* The targets' detours, for baton_detours_on/off(). */
+static struct baton_detour *baton_slot_detours[ARRAY_SIZE(baton_targets)];
 
 /* Hold the slot: refuse every other crash kexec call until baton_slot_free(). */
 static int baton_slot_hold(void)
@@ -158,21 +145,13 @@ static int baton_slot_hold(void)
 		return 0;
 	if (!try_module_get(THIS_MODULE))
 		return -ENODEV;
-	for (i = 0; i < ARRAY_SIZE(baton_targets); i++) {
-		struct baton_slot_target *t = &baton_targets[i];
-		char name[KSYM_NAME_LEN];
-
-		strscpy(name, t->func, sizeof(name));
-		ret = ftrace_set_filter(&t->ops, name, strlen(name), 1);
-		if (!ret)
-			ret = register_ftrace_function(&t->ops);
-		if (ret) {
-			pr_err("baton: cannot guard the crash slot: %s cannot be traced (%d)\n",
-			       t->func, ret);
-			baton_unregister(i);
-			module_put(THIS_MODULE);
-			return ret;
-		}
+	for (i = 0; i < ARRAY_SIZE(baton_targets); i++)
+		baton_slot_detours[i] = &baton_targets[i].detour;
+	ret = baton_detours_on(baton_slot_detours, ARRAY_SIZE(baton_slot_detours),
+			       "guard the crash slot");
+	if (ret) {
+		module_put(THIS_MODULE);
+		return ret;
 	}
 	WRITE_ONCE(baton_held, true);
 	pr_info("baton: holding the crash slot: other kexec crash loads, unloads and kexec_crash_size writes are refused\n");
@@ -205,7 +184,7 @@ static void baton_slot_free(void)
 	if (!baton_held)
 		return;
 	WRITE_ONCE(baton_held, false);
-	baton_unregister(ARRAY_SIZE(baton_targets));
+	baton_detours_off(baton_slot_detours, ARRAY_SIZE(baton_slot_detours));
 	module_put(THIS_MODULE);
 	pr_info("baton: the crash slot is free again\n");
 }

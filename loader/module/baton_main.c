@@ -172,12 +172,21 @@ static long baton_launch(struct baton_launch_args __user *uarg)
 		module_put(THIS_MODULE);
 		return ret;
 	}
+	/* B may use 0xcf8/0xcfc from its first instruction on. */
+	ret = baton_conf1_on();
+	if (ret) {
+		baton_failover_disarm();
+		baton_guard_remove();
+		module_put(THIS_MODULE);
+		return ret;
+	}
 	WRITE_ONCE(l->state, BATON_STATE_LAUNCHED);
 	launched_at = jiffies;
 	baton_heartbeat_start();
 	ret = baton_launch_cpu(l->partition_base, l->boot_apic_id);
 	if (ret) {
 		baton_heartbeat_stop();
+		baton_conf1_off();
 		baton_failover_disarm();
 		WRITE_ONCE(l->state, BATON_STATE_LOADED);
 		baton_guard_remove();
@@ -210,6 +219,7 @@ long baton_abort(void)
 			if (cpu < 0 || !cpu_online(cpu))
 				baton_stop_cpu(l->cpus[i].apic_id);
 		}
+		baton_conf1_off();
 		baton_return_cpus();
 		baton_return_mems();
 		baton_heartbeat_stop();

@@ -2,8 +2,11 @@
 /*
  * A's PCI functions as B inherits them.  Before A's RAM becomes B's, nothing of A may write
  * into it: every function A still has loses bus mastering and its MSI/MSI-X enables (decode
- * stays, so B finds the function where it was).  For a failover, A publishes in the ledger
- * which functions its drivers run, so that B can quiesce and adopt them when A cannot.
+ * stays, so B finds the function where it was).  A bridge keeps bus mastering and decode -
+ * it forwards for B's functions below it - but the interrupts of A's port services on it
+ * (hotplug, AER, PME) stop: their vectors are A's, on CPUs that become B's.  For a failover,
+ * A publishes in the ledger which functions its drivers run, so that B can quiesce and adopt
+ * them when A cannot.
  */
 #include <linux/pci.h>
 #include "baton.h"
@@ -28,16 +31,17 @@ static void baton_clear_word(struct pci_dev *dev, int where, u16 bits)
 
 /*
  * Only functions a driver of A's still runs: B's own functions and those A released stay in
- * A's PCI tree, fenced and unbound, and B is using them.  Bridges keep forwarding.
+ * A's PCI tree, fenced and unbound, and B is using them.
  */
 void baton_quiesce_pci(void)
 {
 	struct pci_dev *dev = NULL;
 
 	for_each_pci_dev(dev) {
-		if (baton_pci_bridge(dev) || !dev->driver)
+		if (!dev->driver)
 			continue;
-		baton_clear_word(dev, PCI_COMMAND, PCI_COMMAND_MASTER);
+		if (!baton_pci_bridge(dev))
+			baton_clear_word(dev, PCI_COMMAND, PCI_COMMAND_MASTER);
 		if (dev->msi_cap)
 			baton_clear_word(dev, dev->msi_cap + PCI_MSI_FLAGS, PCI_MSI_FLAGS_ENABLE);
 		if (dev->msix_cap)

@@ -90,7 +90,26 @@ NIC_B_BDF = "00:05.0"
 SERVICE_IP, SHARED_IP, NIC_B_IP = "10.0.2.15", "10.0.2.16", "10.0.2.17"
 
 
-def nic_args(ports: dict) -> tuple[str, ...]:
+@dataclasses.dataclass(frozen=True)
+class NicTopology:
+    """Where the two NICs sit on a machine type."""
+    ports: tuple[str, ...]    # what they hang off (-device ...), besides bus 0
+    nic_a: str                # NIC-A's place (virtio-net-pci bus/addr properties)
+    nic_a_bdf: str            # and its address as the kernels see it
+    nic_b: str
+
+
+# On the reference pc both NICs are on bus 0.  On q35 NIC-A is behind a PCIe root port
+# (00:1c.0, bus 1), as a server's NIC is; NIC-B stays on bus 0, where A fences it at boot.
+NIC_TOPOLOGIES = {
+    "pc": NicTopology((), "addr=04.0", "00:04.0", "addr=05.0"),
+    "q35": NicTopology(("-device", "pcie-root-port,id=rp1,bus=pcie.0,addr=1c.0,chassis=1"),
+                       "bus=rp1,addr=00.0", "01:00.0", "addr=05.0"),
+}
+
+
+def nic_args(ports: dict, machine: str = "pc") -> tuple[str, ...]:
+    where = NIC_TOPOLOGIES[machine]
     return ("-netdev", f"user,id=wire,ipv6=off,net=10.0.2.0/24,"
                        f"hostfwd=udp:127.0.0.1:{ports['service']}-{SERVICE_IP}:7,"
                        f"hostfwd=udp:127.0.0.1:{ports['shared']}-{SHARED_IP}:7,"
@@ -98,8 +117,9 @@ def nic_args(ports: dict) -> tuple[str, ...]:
             "-netdev", "hubport,id=uplink,hubid=0,netdev=wire",
             "-netdev", "hubport,id=porta,hubid=0",
             "-netdev", "hubport,id=portb,hubid=0",
-            "-device", f"virtio-net-pci,netdev=porta,addr=04.0,mac={NIC_A_MAC}",
-            "-device", f"virtio-net-pci,netdev=portb,addr=05.0,mac={NIC_B_MAC}")
+            *where.ports,
+            "-device", f"virtio-net-pci,netdev=porta,{where.nic_a},mac={NIC_A_MAC}",
+            "-device", f"virtio-net-pci,netdev=portb,{where.nic_b},mac={NIC_B_MAC}")
 
 
 def build_root() -> Path:
@@ -127,12 +147,15 @@ class Context:
     def step(self, text: str) -> None:
         print(f"[{time.monotonic() - self.t0:7.1f}s] {self.name}: {text}", flush=True)
 
-    def a_machine(self, sub: str = "", nics: bool = False) -> Machine:
-        """The reference machine booting kernel A with its reservation parameters.  With nics,
-        its two NICs; machine.ports names the host ports of the echo services (nic_args)."""
+    def a_machine(self, sub: str = "", nics: bool = False, machine: str = "pc",
+                  extra: tuple[str, ...] = ()) -> Machine:
+        """The reference machine (or another -M type) booting kernel A with its reservation
+        parameters.  With nics, its two NICs; machine.ports names the host ports of the echo
+        services (nic_args)."""
         ports = {k: free_udp_port() for k in ("service", "shared", "nic_b")} if nics else {}
-        m = self.machine(MachineSpec(kernel=self.art.a_vmlinuz, initrd=str(self.art.a_initramfs),
-                                     append=A_CMDLINE, extra=nic_args(ports) if nics else ()),
+        m = self.machine(MachineSpec(kernel=self.art.a_vmlinuz, machine=machine,
+                                     initrd=str(self.art.a_initramfs), append=A_CMDLINE,
+                                     extra=(nic_args(ports, machine) if nics else ()) + extra),
                          sub)
         m.ports = ports
         return m

@@ -25,6 +25,7 @@ from .serial import SerialPort
 @dataclasses.dataclass(frozen=True)
 class MachineSpec:
     kernel: Path                      # -kernel: the trampoline (multiboot) or a bzImage
+    machine: str = "pc"               # -M: the reference machine, or q35 (PCIe, ECAM)
     append: str = ""
     initrd: str = ""                  # -initrd: for multiboot, "mod args,,with,,commas,mod2"
     vcpus: int = 4
@@ -33,7 +34,7 @@ class MachineSpec:
     extra: tuple[str, ...] = ()
 
     def command(self, run_dir: Path, sock_dir: Path) -> list[str]:
-        cmd = ["qemu-system-x86_64", "-M", "pc", "-accel", "tcg,thread=multi",
+        cmd = ["qemu-system-x86_64", "-M", self.machine, "-accel", "tcg,thread=multi",
                "-cpu", "qemu64", "-smp", str(self.vcpus), "-m", str(self.ram_mib),
                "-display", "none", "-monitor", "none", "-no-reboot", "-nodefaults",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
