@@ -87,6 +87,9 @@ TEST_CASE("plan: malformed input is refused with a clear message")
     CHECK(refused("partition=1G+16M cpus=1") ==
           "plan: partition=1G+16M: smaller than the 32 MiB minimum");
     CHECK(refused("partition=0+64M cpus=1") == "plan: partition=0+64M: must start above 1 MiB");
+    CHECK(refused("partition=0xf0000000+512M cpus=1") ==
+          "plan: partition=0xf0000000+512M: must end below 4 GiB, where the trampoline runs");
+    CHECK(ok("partition=0xe0000000+512M cpus=1").partition.end() == 4 * GiB);
     CHECK(refused("partition=1G+512M cpus=") == "plan: cpus: empty value");
     CHECK(refused("partition=1G+512M cpus=1,,2") == "plan: cpus=1,,2: APIC IDs are numbers 0-4294967294");
     CHECK(refused("partition=1G+512M cpus=1,") == "plan: cpus=1,: APIC IDs are numbers 0-4294967294");

@@ -240,6 +240,11 @@ Result<Plan> parse_plan(Str text)
                     return plan_error(key, "smaller than the 32 MiB minimum", val);
                 if (r.begin() < 1 * MiB)
                     return plan_error(key, "must start above 1 MiB", val);
+                // The trampoline runs there, entered in 32-bit mode, and writes B's kernel
+                // through its identity map of the low 4 GiB.
+                if (r.end() > 4 * GiB)
+                    return plan_error(key, "must end below 4 GiB, where the trampoline runs",
+                                      val);
                 plan.partition = r;
             }
         } else if (key == "cpus") {
