@@ -8,7 +8,7 @@ import re
 import time
 from pathlib import Path
 
-from .machine import Machine, MachineSpec
+from .machine import Machine, MachineSpec, Shape
 from .probe import free_udp_port
 from .report import Report
 
@@ -68,10 +68,15 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-# Kernel A's command line: standard parameters only (README explains each).
-A_CMDLINE = ("console=ttyS0,115200 crashkernel=512M@256M memmap=64K$0x20000 "
-             "movablecore=1536M memhp_default_state=online_movable no_ipi_broadcast=1 nox2apic "
-             "nokaslr panic=0")
+def a_cmdline(crashkernel: str = "512M@256M", movablecore: str = "1536M") -> str:
+    """Kernel A's command line: standard parameters only (README explains each).  A machine
+    of another shape may need B's partition (crashkernel=) and A's movable memory elsewhere."""
+    return (f"console=ttyS0,115200 crashkernel={crashkernel} memmap=64K$0x20000 "
+            f"movablecore={movablecore} memhp_default_state=online_movable no_ipi_broadcast=1 "
+            "nox2apic nokaslr panic=0")
+
+
+A_CMDLINE = a_cmdline()
 # B's partition = the crashkernel region.  At 256 MiB it sits below the memory blocks A hands
 # over (6-14), so hot-removing them never has to split a System RAM resource that has
 # children (A's kernel code, the crash kernel) on both sides.
@@ -139,22 +144,29 @@ class Context:
         self.art = Artifacts(build_root())
         self.run_dir = out_root() / "runs" / name
         self.report = Report(name, out_root() / "reports", self.run_dir)
-        self.vcpus = vcpus
-        self.ram_mib = ram_mib
+        self.shape = Shape(vcpus, ram_mib)  # a scenario of a fixed shape replaces it
         self.gdb = gdb
         self.t0 = time.monotonic()
+
+    @property
+    def vcpus(self) -> int:
+        return self.shape.vcpus
+
+    @property
+    def ram_mib(self) -> int:
+        return self.shape.ram_mib
 
     def step(self, text: str) -> None:
         print(f"[{time.monotonic() - self.t0:7.1f}s] {self.name}: {text}", flush=True)
 
     def a_machine(self, sub: str = "", nics: bool = False, machine: str = "pc",
-                  extra: tuple[str, ...] = ()) -> Machine:
-        """The reference machine (or another -M type) booting kernel A with its reservation
-        parameters.  With nics, its two NICs; machine.ports names the host ports of the echo
-        services (nic_args)."""
+                  extra: tuple[str, ...] = (), cmdline: str = A_CMDLINE) -> Machine:
+        """The machine (the reference, or another -M type or shape) booting kernel A with its
+        reservation parameters.  With nics, its two NICs; machine.ports names the host ports
+        of the echo services (nic_args)."""
         ports = {k: free_udp_port() for k in ("service", "shared", "nic_b")} if nics else {}
         m = self.machine(MachineSpec(kernel=self.art.a_vmlinuz, machine=machine,
-                                     initrd=str(self.art.a_initramfs), append=A_CMDLINE,
+                                     initrd=str(self.art.a_initramfs), append=cmdline,
                                      extra=(nic_args(ports, machine) if nics else ()) + extra),
                          sub)
         m.ports = ports
@@ -164,5 +176,5 @@ class Context:
         run_dir = self.run_dir / sub if sub else self.run_dir
         # BATON_QEMU_EXTRA: more QEMU arguments for a post-mortem, e.g. "-d cpu_reset -D f".
         extra = spec.extra + tuple(os.environ.get("BATON_QEMU_EXTRA", "").split())
-        return Machine(dataclasses.replace(spec, vcpus=self.vcpus, ram_mib=self.ram_mib,
-                                           gdb=self.gdb, extra=extra), run_dir, log=self.step)
+        return Machine(dataclasses.replace(spec.with_shape(self.shape), gdb=self.gdb,
+                                           extra=extra), run_dir, log=self.step)

@@ -23,6 +23,30 @@ from .serial import SerialPort
 
 
 @dataclasses.dataclass(frozen=True)
+class NumaNode:
+    """One NUMA node: its vCPUs (QEMU's cpus=, e.g. "2-3") and its RAM."""
+    cpus: str
+    mem_mib: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """The machine's size: MachineSpec's fields of the same names."""
+    vcpus: int = 4
+    ram_mib: int = 2048
+    sockets: int = 1                  # the vCPUs split evenly, `cores` per socket
+    numa: tuple[NumaNode, ...] = ()   # () = no SRAT, one node
+
+
+REFERENCE = Shape()
+# Two sockets, one node each; node 0 is the smaller, so that A's movable memory on node 1
+# lies above B's partition at node 1's start (design.md, "A's memory: hot and late").
+TWO_NODES = Shape(sockets=2, numa=(NumaNode("0-1", 512), NumaNode("2-3", 1536)))
+# More vCPUs than the reference, and RAM above 4 GiB (QEMU puts 3 GiB below 4 GiB).
+LARGE = Shape(vcpus=12, ram_mib=6144)
+
+
+@dataclasses.dataclass(frozen=True)
 class MachineSpec:
     kernel: Path                      # -kernel: the trampoline (multiboot) or a bzImage
     machine: str = "pc"               # -M: the reference machine, or q35 (PCIe, ECAM)
@@ -32,6 +56,26 @@ class MachineSpec:
     ram_mib: int = 2048
     gdb: bool = False                 # -s -S: gdbstub on :1234, CPUs stopped at reset
     extra: tuple[str, ...] = ()
+    sockets: int = 1
+    numa: tuple[NumaNode, ...] = ()
+
+    def with_shape(self, shape: Shape) -> "MachineSpec":
+        return dataclasses.replace(self, vcpus=shape.vcpus, ram_mib=shape.ram_mib,
+                                   sockets=shape.sockets, numa=shape.numa)
+
+    def topology(self) -> list[str]:
+        """Sockets (QEMU merges a second -smp into the first) and NUMA nodes, each with its
+        own RAM backend; nothing for one socket without nodes."""
+        if self.vcpus % self.sockets or sum(n.mem_mib for n in self.numa) not in (0, self.ram_mib):
+            raise ValueError(f"shape: {self.vcpus} vCPUs on {self.sockets} sockets, nodes of "
+                             f"{[n.mem_mib for n in self.numa]} MiB for {self.ram_mib} MiB")
+        args = []
+        if self.sockets > 1:
+            args += ["-smp", f"sockets={self.sockets},cores={self.vcpus // self.sockets}"]
+        for i, n in enumerate(self.numa):
+            args += ["-object", f"memory-backend-ram,id=ram{i},size={n.mem_mib}M",
+                     "-numa", f"node,nodeid={i},cpus={n.cpus},memdev=ram{i}"]
+        return args
 
     def command(self, run_dir: Path, sock_dir: Path) -> list[str]:
         cmd = ["qemu-system-x86_64", "-M", self.machine, "-accel", "tcg,thread=multi",
@@ -45,6 +89,7 @@ class MachineSpec:
                                 f"server=on,wait=on",
                     "-serial", f"chardev:{port}"]
         # QMP (QEMU's machine protocol): the scenarios press the power button through it.
+        cmd += self.topology()
         cmd += ["-qmp", f"unix:{sock_dir / 'qmp.sock'},server=on,wait=off"]
         cmd += ["-kernel", str(self.kernel)]
         if self.append:

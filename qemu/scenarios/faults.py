@@ -253,10 +253,11 @@ def limits(ctx, r) -> None:
                  "(CONFIG_NR_CPUS in /tmp/k/bzImage.config): build B with "
                  "CONFIG_NR_CPUS=10 or more", "refused: more CPUs than B runs")
         max_pci = ledger_constant("BATON_MAX_PCI")
-        # The list is made in A's shell: typed, a line that long wraps in the console's echo.
-        com1.run(f'pci=$(for i in $(seq 0 {max_pci}); do printf "%02x:%02x.%x," '
-                 '$((1 + i / 256)) $((i / 8 % 32)) $((i % 8)); done); pci=${pci%,}')
-        one_line(ctx, com1, "baton plan --pci $pci",
+        # The list is made in A's shell (typed, a line that long wraps in the console's echo),
+        # in a file: each command runs in a subshell of its own.
+        com1.run(f'for i in $(seq 0 {max_pci}); do printf "%02x:%02x.%x," '
+                 '$((1 + i / 256)) $((i / 8 % 32)) $((i % 8)); done > /tmp/pci')
+        one_line(ctx, com1, 'pci=$(cat /tmp/pci); baton plan --pci "${pci%,}"',
                  f"--pci names {max_pci + 1} PCI functions; B's partition record holds {max_pci} "
                  "(BATON_MAX_PCI)", "refused: more PCI functions than the record holds")
         saved = com1.run("ls /run/baton 2>/dev/null | wc -l").strip()

@@ -11,8 +11,11 @@ import re
 import subprocess
 import time
 
-from baton_qemu import timeline
+from baton_qemu import numa, timeline
+from baton_qemu.context import a_cmdline
 
+from scenarios.b_hotplug import (check_cpu_cycle_before_handover, check_every_cpu_cycles,
+                                 check_memory_blocks_cycle, memory_blocks, online_cpu)
 from scenarios.handover_steps import launch_b, meminfo_kib
 from scenarios.launch import bad_lines, check_b_memtest, heartbeat_stats
 
@@ -84,66 +87,110 @@ def check_b_memtest_and_power_button(ctx, m) -> None:
 
 
 def run(ctx) -> None:
-    r = ctx.report
     with ctx.a_machine() as m:
-        com1, com2 = m.com1, m.com2
-        launch_b(ctx, m)
-        b_mem0 = meminfo_kib(com2)
-        fw_ram = firmware_ram_kib(com1)
-        r.metric("firmware_ram_kib", fw_ram)
+        hand_over(ctx, m, hotplug=True)
+        ctx.step("every CPU of B offline and back, A's CPU 0 (the machine's BSP) included")
+        check_every_cpu_cycles(ctx, m.com2)
+        ctx.step("memory blocks of B offline and back")
+        check_memory_blocks_cycle(ctx, m.com2, sorted(memory_blocks(m.com2)), must=4)
+        check_b_memtest_and_power_button(ctx, m)
 
-        ctx.step("baton handover")
-        t0 = time.monotonic()
-        com1.send("baton handover\n")
-        last = com1.expect(r"handover: cpu 0 +A stops now", 300, "the handover's last step")
-        r.metric("handover_until_last_step_s", round(time.monotonic() - t0, 2))
-        steps = re.findall(r"handover: (\S+ \S+) +(.+) \(([\d.]+) ms\)\r?\n",
-                           com1.text()[:last.end() + 200])
-        r.metric("handover_steps", [f"{a}: {b} ({c} ms)" for a, b, c in steps])
-        r.check("A released its CPUs 1 (B had 2-3) and its movable memory blocks",
-                any(s[0] == "cpu 1" for s in steps) and any(s[0].startswith("mem") for s in steps),
-                str([s[0] for s in steps]))
 
-        ctx.step("B takes over: every vCPU, A's memory")
-        b_dmesg = check_b_has_everything(ctx, com2, fw_ram)
-        r.check("B says it owns the machine", "this kernel owns the machine" in b_dmesg)
-        r.check("B adopted A's CPU 0 (APIC 0)",
-                re.search(r"adopted CPU \d+ \(APIC 0\) from the other kernel", b_dmesg) is not None)
-        r.metric("b_memtotal_kib", [b_mem0, meminfo_kib(com2)])
+def hand_over(ctx, m, before_handover=None, hotplug: bool = False) -> None:
+    """B launched, `baton handover`, and every check that B owns the machine and A stopped;
+    the VM still runs (the memory test and the power button are left to the caller).
+    before_handover(): what a caller reads from A while it still runs, B launched.  With
+    hotplug, one of B's CPUs goes offline (into limbo) and back while A runs, and stays
+    offline across the handover."""
+    r = ctx.report
+    com1, com2 = m.com1, m.com2
+    launch_b(ctx, m)
+    b_mem0 = meminfo_kib(com2)
+    fw_ram = firmware_ram_kib(com1)
+    r.metric("firmware_ram_kib", fw_ram)
+    if before_handover:
+        before_handover()
+    if hotplug:
+        ctx.step("B's CPU offline while A runs: into limbo and back, then offline again")
+        parked = check_cpu_cycle_before_handover(ctx, com1, com2)
 
-        ctx.step("the timeline, from B's copy of the ledger")
-        st = json.loads(com2.run("baton status --ledger /sys/kernel/baton/ledger --json")
-                        .strip().splitlines()[-1])
-        r.check("B's ledger says handed over", st.get("state") == "handed-over", st.get("state"))
-        (ctx.run_dir / "status.json").write_text(json.dumps(st, indent=1))
-        svg = ctx.report.path.with_name("handover-timeline.svg")
-        svg.write_text(timeline.render_svg(st, "baton handover: owner of each CPU and memory range"))
-        fig = timeline.figures(st)
-        r.metric("timeline_svg", str(svg))
-        for k in ("critical_path_ms", "critical_path_a_ms", "critical_path_b_ms", "last_step_ms"):
-            r.metric(k, fig.get(k))
-        r.metric("moves", fig["moves"])
-        r.metric("late_memory", {k: fig.get(k) for k in ("late_memory_mib", "late_memory_ms")})
-        mem_moves = [m["ms"] for m in fig["moves"] if m["resource"].startswith("mem")]
-        if mem_moves:
-            r.metric("hot_memory_adoption_gib_s",
-                     round(len(mem_moves) * 0.125 / (sum(mem_moves) / 1000), 2))
-        r.check("the timeline has A's last CPU released and adopted",
-                fig.get("critical_path_ms") is not None, str(fig.get("critical_path_ms")))
-        ctx.step("COM1 is B's now: a login there, with interrupts")
-        check_b_on_com1(ctx, com1, com2)
+    ctx.step("baton handover")
+    t0 = time.monotonic()
+    com1.send("baton handover\n")
+    last = com1.expect(r"handover: cpu 0 +A stops now", 300, "the handover's last step")
+    r.metric("handover_until_last_step_s", round(time.monotonic() - t0, 2))
+    steps = re.findall(r"handover: (\S+ \S+) +(.+) \(([\d.]+) ms\)\r?\n",
+                       com1.text()[:last.end() + 200])
+    r.metric("handover_steps", [f"{a}: {b} ({c} ms)" for a, b, c in steps])
+    r.check("A released its CPUs 1 (B had 2-3) and its movable memory blocks",
+            any(s[0] == "cpu 1" for s in steps) and any(s[0].startswith("mem") for s in steps),
+            str([s[0] for s in steps]))
+    if hotplug:
+        ctx.step("B's CPU that was offline across the handover comes back")
+        online_cpu(ctx, com2, parked, "after the handover")
 
-        ctx.step("A has stopped for good")
-        hb_before = heartbeat_stats(com1.text())
-        com1.pos = len(com1.text())  # beats printed before A stopped do not count
-        r.check("A's heartbeat has stopped for good (no beat of A's for 5 s on COM1, now B's)",
-                com1.absent(r"HB \d+ \d+\r?\n", 5.0))
-        beats = com1.heartbeat_arrivals()
-        b_beats = [b for b in beats if b[0] == "b"]
-        r.check("B's heartbeat took over on COM1", len(b_beats) >= 10, str(len(b_beats)))
-        a_last = max(t for k, _, t in beats if k == "a")
-        b_first = min(t for _, _, t in b_beats) if b_beats else None
-        r.metric("heartbeat_gap_host_ms", round((b_first - a_last) * 1000, 1) if b_first else None)
-        r.metric("a_heartbeat_until_handover", hb_before)
+    ctx.step("B takes over: every vCPU, A's memory")
+    b_dmesg = check_b_has_everything(ctx, com2, fw_ram)
+    r.check("B says it owns the machine", "this kernel owns the machine" in b_dmesg)
+    r.check("B adopted A's CPU 0 (APIC 0)",
+            re.search(r"adopted CPU \d+ \(APIC 0\) from the other kernel", b_dmesg) is not None)
+    r.metric("b_memtotal_kib", [b_mem0, meminfo_kib(com2)])
 
+    ctx.step("the timeline, from B's copy of the ledger")
+    st = json.loads(com2.run("baton status --ledger /sys/kernel/baton/ledger --json")
+                    .strip().splitlines()[-1])
+    r.check("B's ledger says handed over", st.get("state") == "handed-over", st.get("state"))
+    (ctx.run_dir / "status.json").write_text(json.dumps(st, indent=1))
+    svg = ctx.report.path.with_name(f"{ctx.name}-timeline.svg")
+    svg.write_text(timeline.render_svg(st, "baton handover: owner of each CPU and memory range"))
+    fig = timeline.figures(st)
+    r.metric("timeline_svg", str(svg))
+    for k in ("critical_path_ms", "critical_path_a_ms", "critical_path_b_ms", "last_step_ms"):
+        r.metric(k, fig.get(k))
+    r.metric("moves", fig["moves"])
+    r.metric("late_memory", {k: fig.get(k) for k in ("late_memory_mib", "late_memory_ms")})
+    mem_moves = [m["ms"] for m in fig["moves"] if m["resource"].startswith("mem")]
+    if mem_moves:
+        r.metric("hot_memory_adoption_gib_s",
+                 round(len(mem_moves) * 0.125 / (sum(mem_moves) / 1000), 2))
+    r.check("the timeline has A's last CPU released and adopted",
+            fig.get("critical_path_ms") is not None, str(fig.get("critical_path_ms")))
+    ctx.step("COM1 is B's now: a login there, with interrupts")
+    check_b_on_com1(ctx, com1, com2)
+
+    ctx.step("A has stopped for good")
+    hb_before = heartbeat_stats(com1.text())
+    com1.pos = len(com1.text())  # beats printed before A stopped do not count
+    r.check("A's heartbeat has stopped for good (no beat of A's for 5 s on COM1, now B's)",
+            com1.absent(r"HB \d+ \d+\r?\n", 5.0))
+    beats = com1.heartbeat_arrivals()
+    b_beats = [b for b in beats if b[0] == "b"]
+    r.check("B's heartbeat took over on COM1", len(b_beats) >= 10, str(len(b_beats)))
+    a_last = max(t for k, _, t in beats if k == "a")
+    b_first = min(t for _, _, t in b_beats) if b_beats else None
+    r.metric("heartbeat_gap_host_ms", round((b_first - a_last) * 1000, 1) if b_first else None)
+    r.metric("a_heartbeat_until_handover", hb_before)
+
+
+def run_shape(ctx, shape, crashkernel: str, movablecore: str) -> None:
+    """The handover on a machine of this shape, and B's view of its NUMA layout after it."""
+    r = ctx.report
+    ctx.shape = shape
+    a_view = {}
+    with ctx.a_machine(cmdline=a_cmdline(crashkernel, movablecore)) as m:
+        def read_a():
+            ctx.step("A's and B's view of the machine's nodes before the handover")
+            a_view["a"] = numa.read(m.com1)
+            r.metric("a_nodes", a_view["a"].nodes())
+            numa.check_b_at_launch(r, shape, numa.read(m.com2))
+        hand_over(ctx, m, before_handover=read_a)
+
+        ctx.step("B's view of the machine's nodes")
+        b = numa.read(m.com2)
+        r.metric("b_cpus", len(b.cpu_nodes))
+        numa.check_b_knows_the_machine(r, shape, a_view["a"].block_nodes, b)
+        if shape.numa:
+            dmesg = m.com2.run("dmesg")
+            r.check("B took its NUMA layout from the partition record",
+                    "NUMA layout from the partition record" in dmesg)
         check_b_memtest_and_power_button(ctx, m)
