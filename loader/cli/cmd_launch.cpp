@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "b_cmdline.h"
 #include "cli.h"
 #include "errors.h"
 #include "json.h"
@@ -155,11 +156,10 @@ int cmd_load(const Args& a)
         plan_text += " tsc_khz=" + std::to_string(ses.status.tsc_khz);
     if (plan_text.size() >= BATON_PLAN_MAX)
         return refuse("plan text too long for the launch block", a.json);
-    // B's console; IPIs by mask only (never A's CPUs); B where the trampoline put it (a
-    // distribution kernel randomises its own placement, inside memory the e820 gives it).
-    std::string cmdline = "console=ttyS1,115200 no_ipi_broadcast=1 nokaslr";
-    if (a.opts.count("append"))
-        cmdline += " " + opt(a, "append");
+    // A's mitigation choices come from its command line; without /proc none are copied.
+    auto a_cmdline = read_file("/proc/cmdline");
+    std::string cmdline = b_cmdline(a_cmdline ? *a_cmdline.value : std::string(),
+                                    a.opts.count("append") ? opt(a, "append") : std::string());
     if (cmdline.size() >= BATON_CMDLINE_MAX || cmdline.size() > k.value().cmdline_max)
         return refuse("B's command line is too long", a.json);
 

@@ -1,0 +1,40 @@
+#include "b_cmdline.h"
+
+#include <array>
+
+namespace {
+
+// B's console; IPIs by mask only (never A's CPUs); B where the trampoline put it (a
+// distribution kernel randomises its own placement, inside memory the e820 gives it).
+// Then core- and package-wide state of bare metal that B must leave to A and no platform
+// hook reaches in time (design.md, "what B's built-in drivers could touch"): corrected MCE
+// polling and CMCI, early microcode, HWP, package C-states, the split lock MSR; and 4-level
+// paging, so that a CPU B takes offline can walk back into limbo.
+constexpr std::string_view kBase = "console=ttyS1,115200 no_ipi_broadcast=1 nokaslr "
+                                   "mce=ignore_ce dis_ucode_ldr intel_pstate=disable "
+                                   "intel_idle.max_cstate=0 split_lock_detect=off no5lvl";
+
+// A's parameters that set core- or package-scoped mitigation MSRs.
+constexpr std::array<std::string_view, 4> kFromA = {"mitigations=", "tsx=", "srbds=",
+                                                    "gather_data_sampling="};
+
+}  // namespace
+
+std::string b_cmdline(std::string_view a_cmdline, std::string_view append)
+{
+    std::string out(kBase);
+    size_t i = 0;
+    while (i < a_cmdline.size()) {
+        size_t end = a_cmdline.find_first_of(" \t\n", i);
+        if (end == std::string_view::npos)
+            end = a_cmdline.size();
+        std::string_view word = a_cmdline.substr(i, end - i);
+        for (std::string_view p : kFromA)
+            if (word.size() > p.size() && word.substr(0, p.size()) == p)
+                out.append(" ").append(word);
+        i = end + 1;
+    }
+    if (!append.empty())
+        out.append(" ").append(append);
+    return out;
+}

@@ -1,0 +1,10 @@
+// B's kernel command line, as `baton launch` writes it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+// What every B gets (its console, IPIs by mask, its placement, the bare-metal state it must
+// leave to A), A's CPU-wide mitigation choices copied from a_cmdline (core- and package-
+// scoped MSRs stay consistent only if both kernels choose the same modes), then append.
+std::string b_cmdline(std::string_view a_cmdline, std::string_view append);
