@@ -115,8 +115,9 @@ fi
 
 echo "build-b: make -j$jobs bzImage"
 mk -j"$jobs" bzImage
-# Only the modules B's initramfs loads (kernel/config/b-modules), each as a single target.
-mods=$(grep -v '^#' "$here/config/b-modules" | sed '/^$/d')
+# Only the modules B's initramfs carries (kernel/config/b-modules), each as a single target;
+# `order` lists those its init loads, not those marked "test" (the selftests load them).
+mods=$(grep -v '^#' "$here/config/b-modules" | awk 'NF {print $1}')
 mk -j"$jobs" $(for m in $mods; do echo "$m.ko"; done)
 # baton_link.ko (link/) is built with M= against vmlinux's exports only.
 cmp -s "$obj/vmlinux.symvers" "$obj/Module.symvers" || cp "$obj/vmlinux.symvers" "$obj/Module.symvers"
@@ -127,8 +128,9 @@ for m in $mods; do
 	# Signed with the build's own key, as modules_install would (Debian sets MODULE_SIG).
 	"$obj/scripts/sign-file" sha256 "$obj/certs/signing_key.pem" "$obj/certs/signing_key.x509" \
 		"$out/modules.new/$(basename "$m").ko"
-	echo "$(basename "$m").ko" >> "$out/modules.new/order"
 done
+grep -v '^#' "$here/config/b-modules" | awk 'NF && $2 != "test" {n = split($1, p, "/"); print p[n] ".ko"}' \
+	> "$out/modules.new/order"
 rm -rf "$out/modules"
 mv "$out/modules.new" "$out/modules"
 cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"

@@ -30,15 +30,29 @@ if [ -n "${BATON_MODULES:-}" ]; then
 	mkdir -p "$root/lib/modules/$role"
 	cp "$BATON_MODULES"/*.ko "$BATON_MODULES/order" "$root/lib/modules/$role/"
 fi
-# A also carries kexec-tools with its libraries: `make bench` times the classic kexec -e.
-if [ "$role" = a ]; then
-	kexec=/usr/sbin/kexec
-	[ -x "$kexec" ] || { echo "initramfs: $kexec missing (apt-get install kexec-tools)" >&2; exit 1; }
-	cp "$kexec" "$root/sbin/kexec"
-	for lib in $(ldd "$kexec" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+# A host program with the shared libraries it links: add_program PATH DEST PACKAGE
+add_program() {
+	[ -x "$1" ] || { echo "initramfs: $1 missing (apt-get install $3)" >&2; exit 1; }
+	rm -f "$root/$2"  # a busybox applet's link would be followed: busybox overwritten
+	cp "$1" "$root/$2"
+	for lib in $(ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
+}
+# A also carries kexec-tools: `make bench` times the classic kexec -e.
+if [ "$role" = a ]; then
+	add_program /usr/sbin/kexec sbin/kexec kexec-tools
+fi
+# B runs the kernel's own hotplug selftests (bash scripts; busybox has their other tools),
+# and they modprobe their error-injection module: modules.dep under B's release.
+if [ "$role" = b ]; then
+	add_program /usr/bin/bash bin/bash bash
+	if [ -n "${BATON_MODULES:-}" ]; then
+		release=$(modinfo -F vermagic "$(ls "$BATON_MODULES"/*.ko | head -1)" | cut -d' ' -f1)
+		ln -s b "$root/lib/modules/$release"
+		depmod -b "$root" "$release"
+	fi
 fi
 for pair in "$@"; do
 	src=${pair%%:*}; dst=${pair#*:}

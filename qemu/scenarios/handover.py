@@ -16,6 +16,7 @@ from baton_qemu.context import a_cmdline
 
 from scenarios.b_hotplug import (check_cpu_cycle_before_handover, check_every_cpu_cycles,
                                  check_memory_blocks_cycle, memory_blocks, online_cpu)
+from scenarios.b_selftests import check_selftests
 from scenarios.handover_steps import launch_b, meminfo_kib
 from scenarios.launch import bad_lines, check_b_memtest, heartbeat_stats
 
@@ -93,6 +94,7 @@ def run(ctx) -> None:
         check_every_cpu_cycles(ctx, m.com2)
         ctx.step("memory blocks of B offline and back")
         check_memory_blocks_cycle(ctx, m.com2, sorted(memory_blocks(m.com2)), must=4)
+        check_selftests(ctx, m.com2)
         check_b_memtest_and_power_button(ctx, m)
 
 
