@@ -20,9 +20,17 @@ constexpr std::array<std::string_view, 4> kFromA = {"mitigations=", "tsx=", "srb
 
 }  // namespace
 
-std::string b_cmdline(std::string_view a_cmdline, std::string_view append)
+std::string b_cmdline(std::string_view a_cmdline, std::string_view a_clocksource,
+                      std::string_view append)
 {
     std::string out(kBase);
+    // The TSC is the machine's, and A has watched it against the HPET or the PM timer since
+    // boot.  B has neither before its fs_initcalls, only jiffies, which lose ticks when B's
+    // CPUs are slow to take them (under a loaded host, say): its watchdog would condemn a
+    // TSC that A trusts, or trust one that A found unsynchronised.  So B takes A's verdict.
+    while (!a_clocksource.empty() && (a_clocksource.back() == '\n' || a_clocksource.back() == ' '))
+        a_clocksource.remove_suffix(1);
+    out.append(a_clocksource == "tsc" ? " tsc=reliable" : " tsc=unstable");
     size_t i = 0;
     while (i < a_cmdline.size()) {
         size_t end = a_cmdline.find_first_of(" \t\n", i);

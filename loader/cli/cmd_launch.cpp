@@ -156,9 +156,12 @@ int cmd_load(const Args& a)
         plan_text += " tsc_khz=" + std::to_string(ses.status.tsc_khz);
     if (plan_text.size() >= BATON_PLAN_MAX)
         return refuse("plan text too long for the launch block", a.json);
-    // A's mitigation choices come from its command line; without /proc none are copied.
+    // A's mitigation choices come from its command line, its verdict on the TSC from its
+    // clocksource; without /proc and /sys none are copied and B does not trust the TSC.
     auto a_cmdline = read_file("/proc/cmdline");
+    auto a_clock = read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource");
     std::string cmdline = b_cmdline(a_cmdline ? *a_cmdline.value : std::string(),
+                                    a_clock ? *a_clock.value : std::string(),
                                     a.opts.count("append") ? opt(a, "append") : std::string());
     if (cmdline.size() >= BATON_CMDLINE_MAX || cmdline.size() > k.value().cmdline_max)
         return refuse("B's command line is too long", a.json);

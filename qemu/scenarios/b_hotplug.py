@@ -153,8 +153,10 @@ def check_memory_blocks_cycle(ctx, com2, blocks: list[int], must: int) -> None:
         m0 = meminfo_kib(com2)
         t0 = time.monotonic()
         # A page that will not migrate makes offlining retry until a signal: bounded.
+        # A refusal (EBUSY; EINVAL for a block that spans two zones, as block 0's DMA and
+        # DMA32 do) is the kernel's answer, not a failure of the command.
         off = com2.run(f"timeout 60 sh -c 'echo offline > {MEM_SYSFS}/memory{b}/state' "
-                       "&& echo ok", 90).strip()
+                       "&& echo ok || true", 90).strip()
         t_off = time.monotonic() - t0
         if off != "ok":
             refused[b] = f"{zones}: {off.splitlines()[-1] if off else '?'}"
@@ -163,7 +165,8 @@ def check_memory_blocks_cycle(ctx, com2, blocks: list[int], must: int) -> None:
         r.check(f"memory block {b}: offline drops MemTotal by the block", m0 - m1 == block_kib,
                 f"{m0} -> {m1} KiB")
         t0 = time.monotonic()
-        on = com2.run(f"echo online > {MEM_SYSFS}/memory{b}/state && echo ok", 120).strip()
+        on = com2.run(f"echo online > {MEM_SYSFS}/memory{b}/state && echo ok || true",
+                      120).strip()
         t_on = time.monotonic() - t0
         m2 = meminfo_kib(com2)
         r.check(f"memory block {b} ({zones}) comes back online", on == "ok", on)
