@@ -23,14 +23,18 @@ void baton_ring_b(u32 bit)
 
 	/* Interrupts off from the read to the send: baton_silence_b() waits for such rings. */
 	local_irq_save(flags);
-	apic_id = READ_ONCE(l->b_doorbell_apic);
+	if (atomic_fetch_or(bit, (atomic_t *)&l->b_doorbell_pending))
+		goto out;
 	/*
+	 * The ID after the bit (the fetch_or is a full barrier): B moves its doorbell off a CPU
+	 * that goes offline, then takes the bits already set.
 	 * No doorbell (B still boots, or is being stopped): 0xffffffff would be a broadcast.
 	 * B wrote the ID: one A's APIC mode cannot address is never rung (the request times out).
 	 */
-	if (!atomic_fetch_or(bit, (atomic_t *)&l->b_doorbell_pending) &&
-	    apic_id != BATON_NO_DOORBELL && baton_send_nmi(apic_id))
+	apic_id = READ_ONCE(l->b_doorbell_apic);
+	if (apic_id != BATON_NO_DOORBELL && baton_send_nmi(apic_id))
 		pr_warn_once("baton: B's doorbell APIC ID %u is beyond this APIC mode\n", apic_id);
+out:
 	local_irq_restore(flags);
 }
 
