@@ -19,6 +19,10 @@ cp "$busybox" "$root/bin/busybox"
 for applet in $("$busybox" --list); do
 	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
+# Scripts (the kernel's selftests among them) call the module tools by their /sbin path.
+for applet in modprobe insmod rmmod lsmod; do
+	ln -sf ../bin/busybox "$root/sbin/$applet"
+done
 cp "$here/init-$role" "$root/init"
 chmod 755 "$root/init"
 cp "$here/common.sh" "$root/etc/baton-common.sh"
@@ -51,6 +55,7 @@ if [ "$role" = b ]; then
 	if [ -n "${BATON_MODULES:-}" ]; then
 		release=$(modinfo -F vermagic "$(ls "$BATON_MODULES"/*.ko | head -1)" | cut -d' ' -f1)
 		ln -s b "$root/lib/modules/$release"
+		cp "$BATON_MODULES"/modules.builtin* "$root/lib/modules/b/"
 		depmod -b "$root" "$release"
 	fi
 fi
