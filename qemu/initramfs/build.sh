@@ -56,6 +56,7 @@ if [ "$role" = b ]; then
 		release=$(modinfo -F vermagic "$(ls "$BATON_MODULES"/*.ko | head -1)" | cut -d' ' -f1)
 		ln -s b "$root/lib/modules/$release"
 		cp "$BATON_MODULES"/modules.builtin* "$root/lib/modules/b/"
+		(cd "$root/lib/modules/b" && ls ./*.ko | sed 's|^\./||') > "$root/lib/modules/b/modules.order"
 		depmod -b "$root" "$release"
 	fi
 fi
