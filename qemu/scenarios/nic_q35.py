@@ -18,7 +18,7 @@ import json
 import re
 import time
 
-from baton_qemu import config_trace
+from baton_qemu import config_trace, timeline
 from baton_qemu.context import NIC_A_MAC, NIC_B_BDF, NIC_TOPOLOGIES
 from baton_qemu.probe import Prober
 from scenarios.handover import (check_b_has_everything, check_b_memtest_and_power_button,
@@ -170,6 +170,9 @@ def handover_on_q35(ctx, m, trace) -> None:
                         .strip().splitlines()[-1])
     r.check("B's ledger says handed over", status.get("state") == "handed-over",
             status.get("state"))
+    fig = timeline.figures(status)
+    for k in ("critical_path_ms", "critical_path_a_ms", "critical_path_b_ms"):
+        r.metric(k, fig.get(k))
     r.check(f"status: NIC-A ({NIC_A}) is owned by B",
             {"resource": "pci", "id": NIC_A, "owner": "B"} in status.get("devices", []),
             str(status.get("devices")))
