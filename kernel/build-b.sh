@@ -131,6 +131,8 @@ for m in $mods; do
 done
 grep -v '^#' "$here/config/b-modules" | awk 'NF && $2 != "test" {n = split($1, p, "/"); print p[n] ".ko"}' \
 	> "$out/modules.new/order"
+# What depmod needs besides the modules: the list of those built in.
+cp "$obj/modules.builtin" "$obj/modules.builtin.modinfo" "$out/modules.new/"
 rm -rf "$out/modules"
 mv "$out/modules.new" "$out/modules"
 cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"

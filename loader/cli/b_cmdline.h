@@ -1,4 +1,4 @@
-// B's kernel command line, as `baton launch` writes it.
+// B's kernel command line, as `baton load` writes it.
 #pragma once
 
 #include <string>
