@@ -106,7 +106,7 @@ def hand_over(ctx, m, before_handover=None, hotplug: bool = False) -> None:
     offline across the handover."""
     r = ctx.report
     com1, com2 = m.com1, m.com2
-    launch_b(ctx, m)
+    launch_b(ctx, m, check_a=True)
     b_mem0 = meminfo_kib(com2)
     fw_ram = firmware_ram_kib(com1)
     r.metric("firmware_ram_kib", fw_ram)

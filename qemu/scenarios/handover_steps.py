@@ -10,20 +10,29 @@ refusals that must change nothing.
 import json
 import re
 
-from scenarios.launch import bad_lines, boot_a, check_a_health, check_b_memtest
+from scenarios.launch import bad_lines, boot_a, check_a_health, check_b_memtest, com1_irqs
 
 
-def launch_b(ctx, m, plan_args: str = ""):
-    """A with its workload, B launched and logged in on COM2."""
+def launch_b(ctx, m, plan_args: str = "", check_a: bool = False):
+    """A with its workload, B launched and logged in on COM2.  With check_a, A's health over
+    B's boot: heartbeat, pattern checker, dmesg, COM1 interrupts."""
     com1, com2 = m.com1, m.com2
     ctx.step("boot A, start its health workload, launch B")
     boot_a(ctx, m)
     com1.run("start-health /dev/ttyS0 256")
+    irq0 = com1_irqs(com1)
     out, secs = plan_load_launch(com1, plan_args)
     ctx.report.check("B is running", secs is not None, out.strip().splitlines()[-1])
     ctx.report.metric("launch_to_b_running_s", secs)
     com2.expect(r"login: ?$", 120, "B's login prompt")
     com2.login()
+    if check_a:
+        ctx.step("A over B's boot: nothing A was doing was disturbed")
+        check_a_health(ctx, com1)
+        irq1 = com1_irqs(com1)
+        ctx.report.metric("a_com1_irqs_over_b_boot", [irq0, irq1])
+        ctx.report.check("A's COM1 interrupts kept rising over B's boot", irq1 > irq0,
+                         f"{irq0} -> {irq1}")
 
 
 def plan_load_launch(com1, plan_args: str = "") -> tuple[str, float | None]:
