@@ -30,6 +30,22 @@ def com1_irqs(com1) -> int:
     return sum(int(x) for x in line[0].split()[1:] if x.isdigit())
 
 
+def com1_irqs_by_cpu(com1) -> dict[str, int]:
+    """COM1's interrupts per CPU ("CPU0": n, ...): a CPU that goes offline (to B) leaves
+    /proc/interrupts with its column, so only CPUs in two readings compare."""
+    lines = com1.run("cat /proc/interrupts").splitlines()
+    line = [l for l in lines if "ttyS0" in l]
+    if not lines or not line:
+        raise ScenarioError("COM1: no ttyS0 line in /proc/interrupts")
+    cpus = lines[0].split()
+    return dict(zip(cpus, (int(x) for x in line[0].split()[1:1 + len(cpus)])))
+
+
+def com1_irqs_rise(before: dict[str, int], after: dict[str, int]) -> int:
+    """COM1's new interrupts on the CPUs that both readings have."""
+    return sum(after[c] - before[c] for c in before.keys() & after.keys())
+
+
 def heartbeat_stats(text: str, since_seq: int = 0):
     """Sequence numbers lost and the largest gap (A's monotonic ms) in the HB lines."""
     # A line may follow the shell prompt ("a:~# HB 38 7662"); only whole lines count: the
