@@ -106,6 +106,17 @@ def check_a_health(ctx, com1) -> None:
     r.check("A's dmesg is clean", not a_bad, "; ".join(a_bad[:3]))
 
 
+def check_a_over_b_boot(ctx, com1, irq0: dict[str, int]) -> None:
+    """A's health over B's boot, and COM1's interrupts since irq0 (com1_irqs_by_cpu before
+    the launch) on the CPUs A kept."""
+    ctx.step("A over B's boot: nothing A was doing was disturbed")
+    check_a_health(ctx, com1)
+    rise = com1_irqs_rise(irq0, com1_irqs_by_cpu(com1))
+    ctx.report.metric("a_com1_irqs_over_b_boot", rise)
+    ctx.report.check("A's COM1 interrupts kept rising over B's boot (A's CPUs)", rise > 0,
+                     str(rise))
+
+
 def run(ctx) -> None:
     r = ctx.report
     with ctx.a_machine() as m:
