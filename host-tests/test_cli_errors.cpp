@@ -65,18 +65,35 @@ TEST_CASE("kernel config: CONFIG_NR_CPUS from B's .config")
 TEST_CASE("B's CPU limit: a missing or broken config is refused, naming the file")
 {
     const std::string path = "/usr/lib/baton/bzImage.config";
-    const auto ok = b_cpu_limit(std::string("CONFIG_NR_CPUS=8\n"), path);
+    const auto ok = b_cpu_limit(std::string("CONFIG_BATON_GUEST=y\nCONFIG_NR_CPUS=8\n"), path);
     REQUIRE(std::holds_alternative<uint64_t>(ok));
     CHECK(std::get<uint64_t>(ok) == 8u);
     const auto missing = b_cpu_limit(std::nullopt, path);
     REQUIRE(std::holds_alternative<std::string>(missing));
     CHECK(has(std::get<std::string>(missing), path + " is missing"));
     for (const char* bad : {"", "CONFIG_NR_CPUS=0\n", "garbage", "CONFIG_NR_CPUS=-1\n"}) {
-        const auto r = b_cpu_limit(std::string(bad), path);
+        const auto r = b_cpu_limit(std::string("CONFIG_BATON_GUEST=y\n") + bad, path);
         REQUIRE(std::holds_alternative<std::string>(r));
         CHECK(std::get<std::string>(r) == path + " has no CONFIG_NR_CPUS=N: baton cannot tell "
                                                  "how many CPUs B runs");
     }
+}
+
+TEST_CASE("B's kernel: one without the partition-guest platform cannot be a guest")
+{
+    const std::string path = "/boot/vmlinuz-6.1.0-57-amd64.config";
+    // Debian's stock 6.1: a host, never a guest (a "downgrade" along a chain).
+    for (const char* cfg : {"CONFIG_NR_CPUS=8192\n", "# CONFIG_BATON_GUEST is not set\nCONFIG_NR_CPUS=8\n",
+                            "CONFIG_BATON_GUEST=m\nCONFIG_NR_CPUS=8\n", "CONFIG_BATON_GUEST=yes\n"}) {
+        const auto r = b_cpu_limit(std::string(cfg), path);
+        REQUIRE(std::holds_alternative<std::string>(r));
+        CHECK(std::get<std::string>(r) ==
+              path + ": this kernel has no partition-guest platform (CONFIG_BATON_GUEST), so it "
+                     "cannot boot beside the running kernel; a stock kernel, Debian's 6.1 "
+                     "included, can host an upgrade but cannot be one");
+    }
+    CHECK(kconfig_enabled("A=y\nCONFIG_BATON_GUEST=y\n", "CONFIG_BATON_GUEST"));
+    CHECK_FALSE(kconfig_enabled("CONFIG_BATON_GUEST_X=y\n", "CONFIG_BATON_GUEST"));
 }
 
 TEST_CASE("privileges: CapEff and the lockdown mode")

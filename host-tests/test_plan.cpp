@@ -41,8 +41,8 @@ TEST_CASE("plan: the reference plan")
     CHECK(p.ncpus == 2);
     CHECK(p.cpus[0] == 2);
     CHECK(p.cpus[1] == 3);
-    CHECK(p.low.begin() == BATON_B_LOW_RAM_BASE);
-    CHECK(p.low.size() == BATON_B_LOW_RAM_SIZE);
+    CHECK(p.low.begin() == window_low_ram(0).begin());
+    CHECK(p.low.size() == window_low_ram(0).size());
     CHECK(p.console_port == 0x2f8);
     CHECK_FALSE(p.has_kernel_digest);
     CHECK(p.b_ram().begin() == 0x40200000);
@@ -52,17 +52,43 @@ TEST_CASE("plan: the reference plan")
 
 TEST_CASE("plan: every key, extra blanks, decimal and suffixes")
 {
-    Plan p = ok("  partition=1G+1073741824\tcpus=1 low=0x30000+64K console=0x3e8 tsc_khz=2596096 "
+    Plan p = ok("  partition=1G+1073741824\tcpus=1 low=0x40000+64K console=0x3e8 tsc_khz=2596096 "
                 "kernel.sha256=" + kDigest + " initrd.sha256=" + std::string(64, 'F') + "\n");
     CHECK(p.partition.begin() == 1 * GiB);
     CHECK(p.partition.size() == 1 * GiB);
-    CHECK(p.low.begin() == 0x30000);
+    CHECK(p.low.begin() == 0x40000);
     CHECK(p.low.size() == 64 * KiB);
     CHECK(p.console_port == 0x3e8);
     CHECK(p.tsc_khz == 2596096);
     CHECK(p.has_kernel_digest);
     CHECK(p.kernel_digest.bytes[0] == 0xaa);
     CHECK(p.initrd_digest.bytes[31] == 0xff);
+}
+
+TEST_CASE("plan: the low window names the ledger and B's RAM below 1 MiB")
+{
+    CHECK(ok("partition=1G+512M cpus=1").window == 0);
+    const Plan p = ok("partition=1G+512M cpus=1 window=1");
+    CHECK(p.window == 1);
+    CHECK(p.low.begin() == 0x36000);
+    CHECK(p.low.size() == 0xa000);
+    CHECK(window_ledger(1) == 0x31000);
+    CHECK(window_of_ledger(0x21000) == 0);
+    CHECK(window_of_ledger(0x31000) == 1);
+    CHECK(window_of_ledger(0x41000) == BATON_NR_WINDOWS);
+    CHECK(window_of_ledger(0x22000) == BATON_NR_WINDOWS);
+    // An explicit low= wins over the window's default.
+    CHECK(ok("partition=1G+512M cpus=1 window=1 low=0x40000+40K").low.begin() == 0x40000);
+    CHECK(refused("partition=1G+512M cpus=1 window=2") ==
+          "plan: window=2: not a low window (0 or 1)");
+    CHECK(refused("partition=1G+512M cpus=1 window=1 window=1") == "plan: window: given twice");
+    CHECK(refused("partition=1G+512M cpus=1 window=-1") ==
+          "plan: window=-1: not a low window (0 or 1)");
+    // Neither window's SIPI page, ledger or page tables may become B's RAM.
+    CHECK(refused("partition=1G+512M cpus=1 window=1 low=0x20000+40K") ==
+          "plan: low: overlaps a low window's SIPI page, ledger or page tables");
+    CHECK(refused("partition=1G+512M cpus=1 low=0x31000+28K") ==
+          "plan: low: overlaps a low window's SIPI page, ledger or page tables");
 }
 
 TEST_CASE("plan: malformed input is refused with a clear message")

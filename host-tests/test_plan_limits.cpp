@@ -58,7 +58,8 @@ MachineFacts server(const std::vector<uint32_t>& ids)
 PlanOptions debian_b()
 {
     PlanOptions o = b8();
-    auto limit = b_cpu_limit(std::string("CONFIG_SMP=y\nCONFIG_NR_CPUS=8192\n"), o.b_config);
+    auto limit = b_cpu_limit(std::string("CONFIG_SMP=y\nCONFIG_BATON_GUEST=y\nCONFIG_NR_CPUS=8192\n"),
+                             o.b_config);
     REQUIRE(std::holds_alternative<uint64_t>(limit));
     o.b_nr_cpus = std::get<uint64_t>(limit);
     return o;

@@ -54,7 +54,7 @@ TEST_CASE("plan: the reference machine's default plan")
     CHECK(lp.cpus[0].apic_id == 2);
     CHECK(lp.plan.b_ram().begin() == 0x10200000);
     REQUIRE(lp.b_e820.count == 11);
-    CHECK(lp.b_e820.entries[1].range.begin() == BATON_B_LOW_RAM_BASE);
+    CHECK(lp.b_e820.entries[1].range.begin() == window_low_ram(0).begin());
     CHECK(lp.b_e820.entries[1].range.end() == 0x30000);
     // Late RAM is RAM in B's map (B reserves it until A stops); hot blocks are reserved.
     CHECK(lp.b_e820.entries[4].range.begin() == 0x100000);
@@ -133,7 +133,7 @@ TEST_CASE("plan: refusals name the fix")
     SECTION("A without the low window")
     {
         f.iomem = parse_iomem("00001000-0009fbff : System RAM\n  40000000-5fffffff : Crash kernel\n");
-        CHECK(refused(f, o) == "the low window 0x20000-0x2ffff is A's RAM: boot A with memmap=64K$0x20000");
+        CHECK(refused(f, o) == "the low window 0x20000-0x2ffff is this kernel's RAM: boot it with memmap=64K$0x20000");
     }
     SECTION("A without no_ipi_broadcast=1")
     {

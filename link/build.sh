@@ -13,12 +13,5 @@ done
 cc="gcc"
 command -v ccache >/dev/null && cc="ccache gcc"
 make -s -C "$kb/src" O="$kb/obj" CC="$cc" M="$out" BATON_INCLUDE="$here/../include" modules
-# Signed with B's build key when B verifies module signatures (Debian's MODULE_SIG), as
-# modules_install would sign it.
-# Once: kbuild leaves an up-to-date module as it is, signature included.
-if grep -qx CONFIG_MODULE_SIG=y "$kb/obj/.config" && [ -f "$kb/obj/certs/signing_key.pem" ] &&
-   ! tail -c 28 "$out/baton_link.ko" | grep -q "Module signature appended"; then
-	"$kb/obj/scripts/sign-file" sha256 "$kb/obj/certs/signing_key.pem" \
-		"$kb/obj/certs/signing_key.x509" "$out/baton_link.ko"
-fi
+"$here/../kernel/sign-module.sh" "$kb" "$out/baton_link.ko"
 echo "link: $out/baton_link.ko"

@@ -25,9 +25,9 @@ namespace baton {
 static_assert(MAX_LIMBO_CPUS == BATON_MAX_CPUS, "a limbo stack for every ledger slot");
 
 // The assembly's view of the shared structures must be the ledger header's.
-static_assert(SIPI_PAGE == BATON_SIPI_PAGE);
+static_assert(WINDOW0_SIPI_PAGE == BATON_WINDOW_BASE(0) + BATON_WINDOW_SIPI);
 static_assert(BATON_ABI_VERSION_ASM == BATON_ABI_VERSION);
-static_assert(BATON_LEDGER_STATE_ASM == BATON_LEDGER_PHYS + offsetof(baton_ledger, state));
+static_assert(LEDGER_STATE_OFFSET == offsetof(baton_ledger, state));
 static_assert(BATON_STATE_B_BOOTING_ASM == BATON_STATE_B_BOOTING &&
               BATON_STATE_B_RUNNING_ASM == BATON_STATE_B_RUNNING);
 static_assert(BATON_LAUNCH_EAX_ASM == BATON_LAUNCH_EAX);
@@ -54,18 +54,16 @@ constexpr uint32_t kInitDeassertUs = 10000;  // SDM: 10 ms after INIT
 constexpr uint32_t kStartupUs = 200;         // SDM: 200 us between STARTUPs
 constexpr uint64_t kCheckinTimeoutUs = 2000000;
 
-uint8_t* sipi_page() { return reinterpret_cast<uint8_t*>(BATON_SIPI_PAGE); }
-
-void prepare_sipi_page(size_t stack_index)
+void prepare_sipi_page(uint64_t sipi, size_t stack_index)
 {
-    uint8_t* page = sipi_page();
+    uint8_t* page = reinterpret_cast<uint8_t*>(sipi);
     const size_t stub = size_t(ap_stub_end - ap_stub_start);
     memcpy(page, ap_stub_start, stub);
     const size_t gdt_len = size_t(boot_gdt_end - boot_gdt);
     memcpy(page + AP_HDR_GDT, boot_gdt, gdt_len);
     store_le(page + AP_HDR_GDTR, 2, gdt_len - 1);
-    store_le(page + AP_HDR_GDTR + 2, 4, BATON_SIPI_PAGE + AP_HDR_GDT);
-    store_le(page + AP_HDR_PM32, 4, BATON_SIPI_PAGE + ap_stub_pm32_offset);
+    store_le(page + AP_HDR_GDTR + 2, 4, sipi + AP_HDR_GDT);
+    store_le(page + AP_HDR_PM32, 4, sipi + ap_stub_pm32_offset);
     store_le(page + AP_HDR_PM32 + 4, 2, SEL_CODE32);
     store_le(page + AP_HDR_CR3, 4, cpu::read_cr3());
     store_le(page + AP_HDR_ENTRY64, 4, reinterpret_cast<uint64_t>(&ap_start64));
@@ -84,7 +82,8 @@ Status wake_into_limbo(LocalApic& apic, const PmTimer& clock, uint32_t apic_id,
         e.msg << "ledger slot " << Dec{stack_index} << " has no limbo stack";
         return e;
     }
-    prepare_sipi_page(stack_index);
+    const uint64_t sipi = window_base(trampoline_window()) + BATON_WINDOW_SIPI;
+    prepare_sipi_page(sipi, stack_index);
     slot.apic_id = apic_id;
     slot.state = BATON_CPU_SIPI_SENT;
     cpu::barrier();
@@ -95,7 +94,7 @@ Status wake_into_limbo(LocalApic& apic, const PmTimer& clock, uint32_t apic_id,
         volatile uint32_t* state = &slot.state;
         if (*state == BATON_CPU_LIMBO)
             break;
-        sent = apic.send_startup(apic_id, BATON_SIPI_PAGE);
+        sent = apic.send_startup(apic_id, sipi);
         clock.delay_us(kStartupUs);
     }
     if (!sent) {

@@ -4,6 +4,7 @@
 #include "../include/baton/ledger.h"
 #include "boot_inputs.h"
 #include "lib/acpi.h"
+#include "lib/plan.h"
 
 namespace baton {
 
@@ -21,7 +22,7 @@ Error launch_error(Str what)
 Status read_launch_block(uint64_t ledger_phys, BootInputs& out)
 {
     const uint8_t* lp = phys_bytes(PhysAddr(ledger_phys), sizeof(baton_ledger));
-    if (!lp || ledger_phys != BATON_LEDGER_PHYS)
+    if (!lp || window_of_ledger(ledger_phys) == BATON_NR_WINDOWS)
         return launch_error("EBX does not point at the ledger");
     const auto* l = reinterpret_cast<const baton_ledger*>(lp);
     if (l->magic != BATON_LEDGER_MAGIC || l->version != BATON_ABI_VERSION)

@@ -59,14 +59,16 @@ uint32_t initial_apic_id()
 namespace {
 
 // Leaves limbo for the kernel that adopted this CPU: it wrote a 64-bit start address into
-// the mailbox (the ACPI MP-wakeup contract: long mode, identity mapped, interrupts off).
+// the mailbox (the ACPI MP-wakeup contract: long mode, identity mapped, interrupts off), and
+// the slot's mailbox_arg goes in RDI (the next limbo's limbo_enter64 takes its slot there).
 [[noreturn]] void leave_limbo(baton_cpu_slot& slot, uint64_t start)
 {
     // Its page tables may carry NX bits, which fault unless EFER.NXE is on.
     cpu::wrmsr(MSR_EFER, cpu::rdmsr(MSR_EFER) | EFER_NXE);
+    const uint64_t arg = slot.mailbox_arg;
     slot.state = BATON_CPU_B_BOOT;
     cpu::barrier();
-    asm volatile("jmp *%0" : : "r"(start) : "memory");
+    asm volatile("jmp *%0" : : "r"(start), "D"(arg), "S"(uint64_t(BATON_RES_CPU)) : "memory");
     __builtin_unreachable();
 }
 
@@ -74,6 +76,7 @@ void check_in(baton_cpu_slot& s)
 {
     s.checkin_tsc = cpu::rdtsc();
     s.mailbox_start = 0;
+    s.mailbox_arg = 0;
     cpu::barrier();
     s.state = BATON_CPU_LIMBO;
     cpu::barrier();

@@ -92,14 +92,14 @@ uint32_t measure_tsc_khz(const PmTimer& clock)
 }
 
 void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
-                      const Topology& topology)
+                      const Topology& topology, PhysAddr firmware_rsdp)
 {
     // struct setup_data { u64 next; u32 type; u32 len; u8 data[]; }
     baton_partition_record rec{};
     rec.magic = BATON_PARTITION_MAGIC;
     rec.version = BATON_ABI_VERSION;
     rec.size = sizeof(rec);
-    rec.ledger_phys = BATON_LEDGER_PHYS;
+    rec.ledger_phys = trampoline_ledger_phys;
     rec.ram_base = plan.b_ram().begin();
     rec.ram_size = plan.b_ram().size();
     rec.low_base = plan.low.begin();
@@ -131,6 +131,7 @@ void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
     rec.nhot = uint32_t(plan.nhot);
     for (size_t i = 0; i < plan.nhot; i++)
         rec.hot[i] = {plan.hot[i].begin(), plan.hot[i].size()};
+    rec.firmware_rsdp = firmware_rsdp.value();
     store_le(at, 8, 0);
     store_le(at + 8, 4, BATON_SETUP_TYPE);
     store_le(at + 12, 4, sizeof(rec));
@@ -172,8 +173,18 @@ void read_firmware_topology(PhysAddr rsdp, const Plan& plan)
     g_apic.init();
     // CPUID's ID, all of it: the APIC's ID register has only 8 bits in xAPIC mode.
     const uint32_t self = initial_apic_id();
-    baton_ledger& l = ledger();
     const uint64_t launch_tsc = cpu::rdtsc();
+    const bool launched = magic == BATON_LAUNCH_EAX;
+    // Launched, EBX is the ledger of the window the host chose; standalone, window 0 until
+    // the plan names another.
+    trampoline_ledger_phys = launched ? mbi : window_ledger(0);
+    if (trampoline_window() == BATON_NR_WINDOWS) {
+        trampoline_ledger_phys = 0;
+        Text<80> t;
+        t << "baton: refused: launched with EBX " << Hex{mbi} << ", not a low window's ledger";
+        console().line(t);
+        cpu::halt_forever();
+    }
 
     {
         Text<120> t;
@@ -182,7 +193,6 @@ void read_firmware_topology(PhysAddr rsdp, const Plan& plan)
         say(t);
     }
 
-    const bool launched = magic == BATON_LAUNCH_EAX;
     Status got = launched ? read_launch_block(mbi, g_inputs) : read_multiboot(magic, mbi, g_inputs);
     if (!got.ok())
         refuse(got.error());
@@ -190,6 +200,15 @@ void read_firmware_topology(PhysAddr rsdp, const Plan& plan)
     if (!parsed.ok())
         refuse(parsed.error());
     const Plan& plan = parsed.value();
+    if (!launched)
+        trampoline_ledger_phys = window_ledger(plan.window);
+    if (plan.window != trampoline_window()) {
+        Error e{Errc::plan, {}};
+        e.msg << "plan: window=" << Dec{plan.window} << " but the host launched through window "
+              << Dec{trampoline_window()};
+        refuse(e);
+    }
+    baton_ledger& l = ledger();
     if (!plan.owns_cpu(self)) {
         Error e{Errc::plan, {}};
         e.msg << "plan: cpus= does not list APIC ID " << Dec{self} << ", the CPU that boots B";
@@ -324,7 +343,7 @@ void read_firmware_topology(PhysAddr rsdp, const Plan& plan)
     }
 
     memcpy(area + boot_area::cmdline, g_inputs.b_cmdline.str().ptr, g_inputs.b_cmdline.str().len);
-    write_setup_data(area + boot_area::setup_data, plan, cal, g_topology);
+    write_setup_data(area + boot_area::setup_data, plan, cal, g_topology, rsdp.value());
     const BootE820& map = e820.value();
     ZeroPageInputs zin{g_setup_header, &k, p.kernel_load, p.initrd,
                        PhysAddr(p.boot_area.value() + boot_area::cmdline),
@@ -354,7 +373,11 @@ void read_firmware_topology(PhysAddr rsdp, const Plan& plan)
 
 }  // namespace
 
-baton_ledger& ledger() { return *reinterpret_cast<baton_ledger*>(BATON_LEDGER_PHYS); }
+uint32_t trampoline_window() { return window_of_ledger(trampoline_ledger_phys); }
+
+uint64_t trampoline_ledger_phys = 0;
+
+baton_ledger& ledger() { return *reinterpret_cast<baton_ledger*>(trampoline_ledger_phys); }
 
 void refuse(const Error& e)
 {

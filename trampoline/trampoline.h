@@ -10,6 +10,10 @@
 
 namespace baton {
 
+// The low window this launch goes through (ledger.h), and its ledger.  The address lives
+// in .bss, where the crash entry finds it (zero until the trampoline ran).
+extern "C" uint64_t trampoline_ledger_phys;
+uint32_t trampoline_window();
 baton_ledger& ledger();
 
 // Marks the ledger failed, says why on the console, stops this CPU.  Before the jump into B

@@ -203,6 +203,11 @@ struct baton_partition_record {
 	baton_u8 mmcfg_end_bus;
 	baton_u16 mmcfg_pad0;
 	baton_u32 mmcfg_pad1;
+	/*
+	 * The firmware's own RSDP (ABI 6): B boots without ACPI, on a private copy, and hosts the
+	 * next kernel from the firmware's tables.
+	 */
+	baton_u64 firmware_rsdp;
 };
 
 /* An interrupt pin's trigger and polarity (BATON_RES_IRQ's size, the SCI's sci_flags). */
@@ -256,8 +261,11 @@ BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, cpu_nodes) ==
 BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, mmcfg_base) ==
 		    BATON_RECORD_IOAPICS_END + 28 + 24 * BATON_MAX_NUMA_RANGES +
 		    4 * BATON_MAX_CPUS, "record layout");
-BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
+BATON_STATIC_ASSERT(offsetof(struct baton_partition_record, firmware_rsdp) ==
 		    BATON_RECORD_IOAPICS_END + 44 + 24 * BATON_MAX_NUMA_RANGES +
+		    4 * BATON_MAX_CPUS, "record layout");
+BATON_STATIC_ASSERT(sizeof(struct baton_partition_record) ==
+		    BATON_RECORD_IOAPICS_END + 52 + 24 * BATON_MAX_NUMA_RANGES +
 		    4 * BATON_MAX_CPUS, "record layout");
 
 #endif /* BATON_BOOT_H */

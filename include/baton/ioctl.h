@@ -104,4 +104,17 @@ struct baton_slot_args {
 
 #define BATON_IOC_SLOT		_IOW('B', 7, struct baton_slot_args)
 
+/*
+ * A kernel without a crash region from boot (one baton launched) sets B's partition aside:
+ * memory blocks the CLI took offline become the crash region.  size 0: give it back.
+ */
+struct baton_reserve_args {
+	baton_u64 base;
+	baton_u64 size;
+	baton_u32 flags;		/* none defined yet, must be 0 */
+	baton_u32 pad;
+};
+
+#define BATON_IOC_RESERVE	_IOW('B', 8, struct baton_reserve_args)
+
 #endif /* BATON_IOCTL_H */

@@ -31,26 +31,35 @@ typedef int64_t baton_s64;
 #define BATON_PACKED __attribute__((__packed__))
 #endif
 
-#define BATON_ABI_VERSION 5u
+#define BATON_ABI_VERSION 6u
 
 /*
- * Fixed physical layout of the low window.  A reserves it with `memmap=64K$0x20000`; B's e820
- * lists only [BATON_B_LOW_RAM_BASE, +SIZE) of it as RAM (B needs >= 28 KiB below 1 MiB for its
- * own real-mode trampoline: Debian's configuration adds the S3 wakeup code), the rest stays
- * reserved for baton.
+ * The low windows (ABI 6): a host launches its guest through one 64 KiB window below 1 MiB,
+ * laid out as the offsets below: the SIPI page, the ledger, the transition page tables of the
+ * host's last CPU, and the guest's own RAM below 1 MiB (a kernel needs >= 28 KiB there for its
+ * real-mode trampoline: Debian's configuration adds the S3 wakeup code).  The guest's e820
+ * lists only that RAM as RAM; the rest stays reserved for baton.
+ *
+ * A kernel that booted on its own (A) hosts in window 0, which it reserves with
+ * `memmap=64K$0x20000`.  A kernel baton launched hosts the next one in the other window: its
+ * own window stays in use while it runs (its ledger, its real-mode trampoline), and the other
+ * one was its host's memory, reserved in its e820 and free once its host has stopped.  So the
+ * windows alternate along a chain of upgrades.
  */
-#define BATON_LOW_WINDOW_BASE	0x20000ull
-#define BATON_LOW_WINDOW_SIZE	0x10000ull
-#define BATON_SIPI_PAGE		0x20000ull	/* 16-bit AP entry; a SIPI vector is page >> 12 */
-#define BATON_LEDGER_PHYS	0x21000ull
+#define BATON_NR_WINDOWS	2u
+#define BATON_WINDOW_SIZE	0x10000ull
+#define BATON_WINDOW0_BASE	0x20000ull
+#define BATON_WINDOW_BASE(n)	(BATON_WINDOW0_BASE + (unsigned long long)(n) * BATON_WINDOW_SIZE)
+#define BATON_WINDOW_SIPI	0x0000ull	/* 16-bit AP entry; a SIPI vector is page >> 12 */
+#define BATON_WINDOW_LEDGER	0x1000ull
 #define BATON_LEDGER_SIZE	0x4000ull
 /*
- * A's last CPU's page tables on its way into limbo (low 4 GiB identity mapped, kernel half
- * A's own).  In the low window because A's kexec code maps the partition read-only.
+ * The host's last CPU's page tables on its way into limbo (low 4 GiB identity mapped, kernel
+ * half the host's own).  In the window because kexec maps the partition read-only.
  */
-#define BATON_TRANSITION_PML4	0x25000ull
-#define BATON_B_LOW_RAM_BASE	0x26000ull
-#define BATON_B_LOW_RAM_SIZE	0xa000ull
+#define BATON_WINDOW_PML4	0x5000ull
+#define BATON_WINDOW_LOW_RAM	0x6000ull	/* the guest's RAM below 1 MiB */
+#define BATON_WINDOW_LOW_RAM_SIZE 0xa000ull
 
 /*
  * The first 2 MiB of the partition hold the resident trampoline (code, page tables, limbo
@@ -77,7 +86,7 @@ typedef int64_t baton_s64;
 #define BATON_UART_PORTS	{ 0x3f8, 0x2f8, 0x3e8, 0x2e8 }
 #define BATON_NR_UARTS		4u
 
-/* The ledger: BATON_LEDGER_PHYS, BATON_LEDGER_SIZE bytes. */
+/* The ledger: at BATON_WINDOW_LEDGER in its window, BATON_LEDGER_SIZE bytes. */
 #define BATON_LEDGER_MAGIC	0x52454744454c4254ull	/* "TBLEDGER" little endian */
 
 enum baton_state {
@@ -127,7 +136,12 @@ struct baton_cpu_slot {
 	baton_u64 checkin_tsc;		/* TSC when the CPU reached limbo */
 	baton_u64 mailbox_start;	/* adopt: 64-bit entry (identity mapped), 0 = stay */
 	baton_u32 a_cpu;		/* A's CPU number + 1 if A released it; 0: B's from launch */
-	baton_u32 pad;
+	/*
+	 * adopt: RDI at mailbox_start (RSI = BATON_RES_CPU).  A CPU that moves from one limbo
+	 * into the next one's limbo_enter64 (a chain's host hands on the machine's BSP, which no
+	 * INIT may reach) takes its slot in the next ledger this way.
+	 */
+	baton_u32 mailbox_arg;
 };
 
 /*
@@ -340,10 +354,10 @@ BATON_STATIC_ASSERT(sizeof(struct baton_ledger) ==
 		    208 + 32 * BATON_MAX_CPUS + 256 + 32 * BATON_MAX_EVENTS + 24 * BATON_MAX_MEM +
 		    4 * BATON_MAX_PCI, "ledger layout");
 BATON_STATIC_ASSERT(sizeof(struct baton_ledger) <= BATON_LEDGER_SIZE, "ledger fits its pages");
-BATON_STATIC_ASSERT(BATON_LEDGER_PHYS + BATON_LEDGER_SIZE <= BATON_TRANSITION_PML4 &&
-		    BATON_TRANSITION_PML4 + 0x1000 <= BATON_B_LOW_RAM_BASE &&
-		    BATON_B_LOW_RAM_BASE + BATON_B_LOW_RAM_SIZE ==
-		    BATON_LOW_WINDOW_BASE + BATON_LOW_WINDOW_SIZE, "low window layout");
+BATON_STATIC_ASSERT(BATON_WINDOW_LEDGER + BATON_LEDGER_SIZE <= BATON_WINDOW_PML4 &&
+		    BATON_WINDOW_PML4 + 0x1000 <= BATON_WINDOW_LOW_RAM &&
+		    BATON_WINDOW_LOW_RAM + BATON_WINDOW_LOW_RAM_SIZE == BATON_WINDOW_SIZE &&
+		    BATON_WINDOW_BASE(BATON_NR_WINDOWS) <= 0x100000, "low window layout");
 
 /* The inter-kernel link's memory (link_phys), and what the trampoline and B's boot read. */
 #include "baton_link_abi.h"

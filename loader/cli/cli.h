@@ -37,6 +37,7 @@ Expected<std::vector<uint8_t>> read_bytes(const std::string& path);
 struct SavedState {
     std::string plan_text;
     std::vector<PlannedCpu> cpus;
+    bool set_aside = false;  // the partition becomes the crash region at load (LaunchPlan)
 };
 std::optional<std::string> save_state(const LaunchPlan& lp);
 std::optional<SavedState> load_state();

@@ -20,6 +20,7 @@
 #include "json.h"
 #include "lib/sha256.h"
 #include "lib/zero_page.h"
+#include "set_aside.h"
 
 namespace baton::cli {
 
@@ -161,7 +162,7 @@ int cmd_load(const Args& a)
     auto a_cmdline = read_file("/proc/cmdline");
     auto a_clock = read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource");
     std::string cmdline = b_cmdline(a_cmdline ? *a_cmdline.value : std::string(),
-                                    a_clock ? *a_clock.value : std::string(),
+                                    a_clock ? *a_clock.value : std::string(), plan.console_port,
                                     a.opts.count("append") ? opt(a, "append") : std::string());
     if (cmdline.size() >= BATON_CMDLINE_MAX || cmdline.size() > k.value().cmdline_max)
         return refuse("B's command line is too long", a.json);
@@ -202,14 +203,26 @@ int cmd_load(const Args& a)
     if (kexec_crash_loaded())
         return refuse("a crash kernel (kdump's?) is loaded: B would be overwritten on a panic; "
                       "kexec -p -u first", a.json);
+    // A kernel without a crash region from boot sets the partition aside now.
+    if (saved->set_aside)
+        if (auto err = set_aside(ses.dev, plan.partition))
+            return refuse(*err, a.json);
+    // Whatever fails from here leaves the memory as it was.
+    auto undo = [&](const std::string& why) {
+        std::string back;
+        if (saved->set_aside)
+            if (auto err = give_back(ses.dev))
+                back = " (and: " + *err + ")";
+        return refuse(why + back, a.json);
+    };
     // From here the crash slot is baton's: nothing else loads, unloads or shrinks it.
     if (int err = ses.dev.slot(BATON_SLOT_LOAD))
-        return refuse(slot_error(BATON_SLOT_LOAD, err), a.json);
+        return undo(slot_error(BATON_SLOT_LOAD, err));
     // A crash kexec lands in the trampoline's crash entry, which hands A's CPU to a running
     // B instead of booting anything over it.
     if (int err = kexec_load_crash(base + hdr.crash_entry64, segs)) {
         ses.dev.slot(BATON_SLOT_FREE);
-        return refuse(kexec_error(err, false), a.json);
+        return undo(kexec_error(err, false));
     }
 
     baton_load_args la{};
@@ -220,8 +233,8 @@ int cmd_load(const Args& a)
     for (size_t i = 0; i < plan.ncpus; i++)
         la.apic_ids[i] = plan.cpus[i];
     if (int err = ses.dev.load(la)) {
-        const auto undo = ses.dev.unload_own_image();  // no partial load
-        return refuse(load_error(err) + (undo ? " (and: " + *undo + ")" : ""), a.json);
+        const auto unloaded = ses.dev.unload_own_image();  // no partial load
+        return undo(load_error(err) + (unloaded ? " (and: " + *unloaded + ")" : ""));
     }
     if (a.json) {
         Json j;
@@ -253,6 +266,15 @@ int cmd_launch(const Args& a)
 
     if (auto err = panic_runs_notifiers_first())
         return refuse(*err + ": launch refused, nothing changed", a.json);
+    auto plan = parse_plan(Str(saved->plan_text.data(), saved->plan_text.size()));
+    if (!plan.ok())
+        return refuse(std::string("saved plan: ") + plan.error().msg.c_str(), a.json);
+    // B's console: nothing of ours may read or write it from now on.
+    if (auto err = lend_console(plan.value().console_port)) {
+        unlend_console();
+        panic_order_restore();
+        return refuse(*err + ": launch refused, nothing changed", a.json);
+    }
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<PlannedCpu> offlined;
     for (const PlannedCpu& c : saved->cpus) {
@@ -260,6 +282,7 @@ int cmd_launch(const Args& a)
             continue;
         if (auto err = set_cpu_online(c.a_cpu, false)) {
             online_cpus(offlined);
+            unlend_console();
             panic_order_restore();
             return refuse(*err, a.json);
         }
@@ -269,6 +292,7 @@ int cmd_launch(const Args& a)
     }
     if (int err = ses.dev.launch()) {
         online_cpus(offlined);
+        unlend_console();
         panic_order_restore();
         return refuse(launch_error(err), a.json);
     }
@@ -324,12 +348,14 @@ int cmd_abort(const Args& a)
     if (int err = dev.abort())
         return refuse(abort_error(err), a.json);
     std::string back = saved ? online_cpus(saved->cpus) : "";
-    if (auto err = online_offline_memory())
-        back += (back.empty() ? "" : "; ") + *err;
     // Only baton's own image: a crash kernel someone else loaded is not abort's to remove.
     if (session.value->status.crash_slot & BATON_SLOT_HELD)
         if (auto err = dev.unload_own_image())
             back += (back.empty() ? "" : "; ") + *err;
+    // The partition, if set aside, and A's memory blocks B had, online again.
+    if (auto err = give_back(dev))
+        back += (back.empty() ? "" : "; ") + *err;
+    unlend_console();
     panic_order_restore();
     if (!back.empty())
         return refuse("B stopped, but " + back, a.json);
@@ -357,6 +383,9 @@ int cmd_unload(const Args& a)
             return refuse(*err, a.json);
     if (state != BATON_STATE_EMPTY)
         ses.dev.abort();
+    if (auto err = give_back(ses.dev))
+        return refuse("B's image is unloaded, but " + *err, a.json);
+    unlend_console();
     print_ok(a, "unload: B's image is gone from the crashkernel region");
     return 0;
 }

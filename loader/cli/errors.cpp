@@ -140,6 +140,23 @@ std::string load_error(int err)
     return "baton.ko refused the load: " + unexpected(err);
 }
 
+std::string reserve_error(int err)
+{
+    switch (err) {
+    case EBUSY:
+        return "the crash region is taken (a crash image loaded, kexec busy, or this kernel "
+               "still shares the machine with the kernel that launched it)";
+    case EINVAL:
+        return "the partition is not whole offline memory blocks of this kernel's RAM";
+    case EALREADY: return "a partition is already set aside: baton unload first";
+    case EOPNOTSUPP:
+        return "this kernel sets no crash region aside while running: boot it with "
+               "crashkernel=512M@256M";
+    case ENOENT: return "no partition is set aside";
+    }
+    return "baton.ko could not set the partition aside: " + unexpected(err);
+}
+
 std::string launch_error(int err)
 {
     switch (err) {

@@ -25,6 +25,8 @@ std::string kexec_error(int err, bool unload);
 std::string slot_error(uint32_t op, int err);
 // BATON_IOC_LOAD, BATON_IOC_LAUNCH, BATON_IOC_ABORT, BATON_IOC_STATUS.
 std::string load_error(int err);
+// BATON_IOC_RESERVE: why the partition could not become (or stop being) the crash region.
+std::string reserve_error(int err);
 std::string launch_error(int err);
 std::string abort_error(int err);
 std::string status_error(int err);

@@ -2,6 +2,7 @@
 #include "machine_facts.h"
 
 #include "../../include/baton/ledger.h"
+#include "lib/plan.h"
 
 #include <charconv>
 
@@ -16,6 +17,32 @@ std::string_view trim(std::string_view s)
     while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
+}
+
+// Each line of `text`, without its newline (and a carriage return).
+template <typename F>
+void for_each_line(std::string_view text, F f)
+{
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos)
+            nl = text.size();
+        std::string_view line = text.substr(pos, nl - pos);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        f(line);
+        pos = nl + 1;
+    }
+}
+
+std::optional<uint64_t> parse_decimal(std::string_view s)
+{
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 10);
+    if (s.empty() || ec != std::errc() || p != s.data() + s.size())
+        return std::nullopt;
+    return v;
 }
 
 bool parse_hex(std::string_view s, uint64_t& v)
@@ -50,6 +77,59 @@ std::vector<IomemEntry> parse_iomem(std::string_view text)
         out.push_back({b, e + 1, std::string(trim(line.substr(colon + 3))), int(indent / 2)});
     }
     return out;
+}
+
+std::optional<std::vector<E820Entry>> parse_firmware_memmap(std::string_view text)
+{
+    std::vector<E820Entry> out;
+    bool bad = false;
+    for_each_line(text, [&](std::string_view line) {
+        line = trim(line);
+        if (line.empty() || bad)
+            return;
+        const size_t s1 = line.find(' '), s2 = s1 == line.npos ? line.npos : line.find(' ', s1 + 1);
+        uint64_t b, e;
+        unsigned type = 0;
+        const std::string_view t = s2 == line.npos ? std::string_view() : line.substr(s2 + 1);
+        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), type);
+        bad = s2 == line.npos || !parse_hex(line.substr(0, s1), b) ||
+              !parse_hex(line.substr(s1 + 1, s2 - s1 - 1), e) || e < b || e == UINT64_MAX ||
+              ec != std::errc() || p != t.data() + t.size() || type == 0;
+        if (!bad)
+            out.push_back({PhysRange::from_to(b, e + 1), E820Type(type)});
+    });
+    if (bad)
+        return std::nullopt;
+    return out;
+}
+
+std::optional<HostStatus> parse_host_status(std::string_view status)
+{
+    HostStatus h;
+    bool window = false, bad = false;
+    for_each_line(status, [&](std::string_view line) {
+        if (line.starts_with("low_window: ")) {
+            const std::string_view v = line.substr(12);
+            uint64_t base;
+            const size_t dash = v.find('-');
+            h.window = dash != v.npos && parse_hex(v.substr(0, dash), base)
+                           ? window_of_ledger(base + BATON_WINDOW_LEDGER)
+                           : BATON_NR_WINDOWS;
+            bad = bad || h.window == BATON_NR_WINDOWS;
+            window = true;
+        } else if (line == "bsp: offline") {
+            h.bsp_cpu = -1;
+        } else if (line.starts_with("bsp: CPU ")) {
+            const std::string_view v = line.substr(9);
+            unsigned cpu = 0;
+            auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), cpu);
+            bad = bad || ec != std::errc() || p != v.data() + v.size();
+            h.bsp_cpu = int(cpu);
+        }
+    });
+    if (!window || bad)
+        return std::nullopt;
+    return h;
 }
 
 bool parse_memmap_entry(std::string_view start, std::string_view end, std::string_view type,
@@ -155,35 +235,6 @@ uint32_t legacy_uarts(std::string_view text)
     return mask;
 }
 
-namespace {
-
-// Each line of `text`, without its newline (and a carriage return).
-template <typename F>
-void for_each_line(std::string_view text, F f)
-{
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos)
-            nl = text.size();
-        std::string_view line = text.substr(pos, nl - pos);
-        if (!line.empty() && line.back() == '\r')
-            line.remove_suffix(1);
-        f(line);
-        pos = nl + 1;
-    }
-}
-
-std::optional<uint64_t> parse_decimal(std::string_view s)
-{
-    uint64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 10);
-    if (s.empty() || ec != std::errc() || p != s.data() + s.size())
-        return std::nullopt;
-    return v;
-}
-
-}  // namespace
 
 std::optional<size_t> count_cpu_list(std::string_view text)
 {
@@ -225,6 +276,17 @@ std::optional<uint64_t> kconfig_number(std::string_view config, std::string_view
     if (twice)
         return std::nullopt;
     return found;
+}
+
+bool kconfig_enabled(std::string_view config, std::string_view name)
+{
+    bool on = false;
+    for_each_line(config, [&](std::string_view line) {
+        if (line.size() == name.size() + 2 && line.substr(0, name.size()) == name &&
+            line.substr(name.size()) == "=y")
+            on = true;
+    });
+    return on;
 }
 
 std::optional<bool> has_capability(std::string_view proc_status, unsigned cap)

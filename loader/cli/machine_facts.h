@@ -47,6 +47,12 @@ struct MachineFacts {
     std::vector<CpuInfo> cpus;        // A's online CPUs (/proc/cpuinfo)
     size_t present_cpus = 0;          // the machine's CPUs (/sys/devices/system/cpu/present)
     std::string cmdline;              // A's /proc/cmdline
+    uint32_t window = 0;              // the low window this kernel hosts through (ledger.h)
+    // A kernel baton launched (its platform shows /sys/kernel/baton/ledger) hosts from what
+    // its baton.ko shows (baton_firmware.c): the firmware map and tables come from there.
+    bool guest = false;
+    uint32_t guest_state = 0;         // its own ledger's state: it hosts once handed over
+    int bsp_cpu = 0;                  // the machine's BSP (leaves last); -1: offline here
     bool x2apic = false;              // A runs its local APICs in x2APIC mode (a_runs_x2apic)
     // The firmware's tables the trampoline reads (/sys/firmware/acpi/tables/APIC, SRAT and
     // MCFG, whole); nullopt: the firmware has none.
@@ -54,6 +60,16 @@ struct MachineFacts {
 };
 
 std::vector<IomemEntry> parse_iomem(std::string_view text);
+// /sys/kernel/baton/firmware/memmap of a kernel baton launched: "start end type" lines (hex
+// start and inclusive end, the e820 type number).  nullopt if a line is not one.
+std::optional<std::vector<E820Entry>> parse_firmware_memmap(std::string_view text);
+// What baton.ko's /sys/kernel/baton/status says about hosting: the low window (its
+// "low_window: BASE-END" line) and the machine's BSP ("bsp: CPU N" or "bsp: offline").
+struct HostStatus {
+    uint32_t window = 0;
+    int bsp_cpu = 0;
+};
+std::optional<HostStatus> parse_host_status(std::string_view status);
 // One /sys/firmware/memmap/N entry: its start, end (inclusive, as sysfs prints) and type.
 bool parse_memmap_entry(std::string_view start, std::string_view end, std::string_view type,
                         E820Entry& out);
@@ -72,6 +88,8 @@ std::optional<size_t> count_cpu_list(std::string_view text);
 // The integer value of `name` (e.g. CONFIG_NR_CPUS) in a kernel .config; nullopt if it is
 // not set, given twice or not a decimal number.
 std::optional<uint64_t> kconfig_number(std::string_view config, std::string_view name);
+// Whether `name` (e.g. CONFIG_BATON_GUEST) is =y in a kernel .config.
+bool kconfig_enabled(std::string_view config, std::string_view name);
 // Whether /proc/self/status's CapEff has capability `cap` (CAP_SYS_BOOT = 22); nullopt if
 // the text has no readable CapEff line.
 std::optional<bool> has_capability(std::string_view proc_status, unsigned cap);

@@ -28,6 +28,10 @@ std::variant<uint64_t, std::string> b_cpu_limit(const std::optional<std::string>
     if (!config)
         return "B's kernel config " + path + " is missing: baton cannot tell how many CPUs B "
                "runs (it is staged next to B's bzImage)";
+    if (!kconfig_enabled(*config, "CONFIG_BATON_GUEST"))
+        return path + ": this kernel has no partition-guest platform (CONFIG_BATON_GUEST), so "
+               "it cannot boot beside the running kernel; a stock kernel, Debian's 6.1 "
+               "included, can host an upgrade but cannot be one";
     const auto v = kconfig_number(*config, "CONFIG_NR_CPUS");
     if (!v || *v == 0)
         return path + " has no CONFIG_NR_CPUS=N: baton cannot tell how many CPUs B runs";

@@ -16,7 +16,8 @@
 namespace baton::cli {
 
 // B's CONFIG_NR_CPUS from its build's .config (`config`: the text, nullopt if the file is
-// missing), or the refusal naming `path`.
+// missing), or the refusal naming `path`.  A kernel without baton's partition-guest platform
+// (CONFIG_BATON_GUEST) is refused: it cannot boot beside a running kernel.
 std::variant<uint64_t, std::string> b_cpu_limit(const std::optional<std::string>& config,
                                                 const std::string& path);
 

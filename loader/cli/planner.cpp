@@ -45,6 +45,24 @@ std::string cpu_list_text(const uint32_t* ids, size_t n)
     return t;
 }
 
+}  // namespace
+
+uint16_t guest_console(std::string_view host_cmdline)
+{
+    for (size_t i = 0; i < host_cmdline.size();) {
+        size_t end = host_cmdline.find_first_of(" \t\n", i);
+        if (end == std::string_view::npos)
+            end = host_cmdline.size();
+        const std::string_view w = host_cmdline.substr(i, end - i);
+        if (w == "console=ttyS1" || w.starts_with("console=ttyS1,"))
+            return 0x3f8;
+        i = end + 1;
+    }
+    return 0x2f8;
+}
+
+namespace {
+
 std::optional<PhysRange> crash_region(const MachineFacts& f)
 {
     for (const IomemEntry& e : f.iomem)
@@ -55,7 +73,7 @@ std::optional<PhysRange> crash_region(const MachineFacts& f)
 
 bool low_window_reserved(const MachineFacts& f)
 {
-    const PhysRange window(PhysAddr(BATON_LOW_WINDOW_BASE), BATON_LOW_WINDOW_SIZE);
+    const PhysRange window(PhysAddr(window_base(f.window)), BATON_WINDOW_SIZE);
     for (const IomemEntry& e : f.iomem) {
         const PhysRange r = PhysRange::from_to(e.begin, e.end);
         if (e.name == "System RAM" && r.overlaps(window))
@@ -66,12 +84,70 @@ bool low_window_reserved(const MachineFacts& f)
     return false;
 }
 
+// In a kernel without a crash region from boot: memory blocks it can take offline and make
+// its crash region (online, movable, whole firmware RAM, below 4 GiB where the trampoline
+// runs).  `want` "BASE+SIZE" must be made of them; by default the lowest run of
+// kDefaultPartition.
+std::variant<PhysRange, std::string> set_aside_partition(const MachineFacts& f,
+                                                         const std::optional<std::string>& want)
+{
+    auto usable = [&](PhysRange r) {
+        if (r.end() > 4 * GiB)
+            return false;
+        return std::any_of(f.firmware.begin(), f.firmware.end(), [&](const E820Entry& e) {
+            return e.type == E820Type::ram && e.range.contains(r);
+        });
+    };
+    std::vector<PhysRange> blocks;
+    for (const MemoryBlockFact& b : f.blocks)
+        if (b.movable && usable(PhysRange(PhysAddr(b.base), b.size)))
+            blocks.push_back(PhysRange(PhysAddr(b.base), b.size));
+    std::sort(blocks.begin(), blocks.end(),
+              [](PhysRange a, PhysRange b) { return a.begin() < b.begin(); });
+    auto covered = [&](PhysRange r) {
+        uint64_t at = r.begin();
+        for (PhysRange b : blocks)
+            if (b.begin() == at && at < r.end())
+                at = b.end();
+        return at >= r.end() && std::all_of(blocks.begin(), blocks.end(), [&](PhysRange b) {
+                   return !b.overlaps(r) || r.contains(b);
+               });
+    };
+    if (want) {
+        const size_t plus = want->find('+');
+        auto base = parse_size(Str(want->data(), plus == std::string::npos ? 0 : plus));
+        auto size = plus == std::string::npos
+                        ? Result<uint64_t>(Error{Errc::plan, {}})
+                        : parse_size(Str(want->data() + plus + 1, want->size() - plus - 1));
+        if (!base.ok() || !size.ok() || !size.value())
+            return "--partition " + *want + ": expected BASE+SIZE";
+        const PhysRange r(PhysAddr(base.value()), size.value());
+        if (!covered(r))
+            return "--partition " + *want + ": this kernel can set aside only whole memory "
+                   "blocks that are online, movable and RAM below 4 GiB (see "
+                   "/sys/devices/system/memory)";
+        return r;
+    }
+    for (size_t i = 0; i < blocks.size(); i++) {
+        const PhysRange r(blocks[i].base(), kDefaultPartition);
+        if (covered(r))
+            return r;
+    }
+    return "this kernel has no " + std::to_string(kDefaultPartition >> 20) +
+           " MiB run of movable memory below 4 GiB to set aside for the next kernel (its "
+           "movable blocks: /sys/devices/system/memory; --partition BASE+SIZE picks others)";
+}
+
 }  // namespace
 
 std::string LaunchPlan::text() const
 {
     std::string t = "partition=" + hex(plan.partition.begin()) + "+" + hex(plan.partition.size()) +
                     " cpus=" + cpu_list_text(plan.cpus, plan.ncpus);
+    if (plan.window)
+        t += " window=" + std::to_string(plan.window);
+    if (plan.console_port != 0x2f8)
+        t += " console=" + hex(plan.console_port);
     if (plan.npci) {
         t += " pci=";
         for (size_t i = 0; i < plan.npci; i++)
@@ -186,13 +262,29 @@ HandoverMemory handover_memory(const MachineFacts& f, PhysRange partition, PhysR
 
 std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const PlanOptions& opt)
 {
-    // The reservations A must have been booted with.
-    const auto crash = crash_region(f);
+    // The reservations A must have been booted with.  A kernel baton launched has none: it
+    // sets B's partition aside from its movable memory, once the machine is its own.
+    auto crash = crash_region(f);
+    LaunchPlan lp;
+    if (!crash && f.guest) {
+        if (f.guest_state != BATON_STATE_HANDED_OVER)
+            return std::string("this kernel still shares the machine with the kernel that "
+                               "launched it: it hosts the next one once the handover is done");
+        auto r = set_aside_partition(f, opt.partition);
+        if (auto* err = std::get_if<std::string>(&r))
+            return *err;
+        crash = std::get<PhysRange>(r);
+        lp.set_aside = true;
+    }
     if (!crash)
         return std::string("A has no crashkernel region for B: boot A with crashkernel=512M@256M");
     if (!low_window_reserved(f))
-        return std::string("the low window 0x20000-0x2ffff is A's RAM: boot A with "
-                           "memmap=64K$0x20000");
+        return "the low window " + range_text(PhysRange(PhysAddr(window_base(f.window)),
+                                                        BATON_WINDOW_SIZE)) +
+               " is this kernel's RAM: boot it with memmap=64K$0x20000";
+    if (f.bsp_cpu < 0)
+        return std::string("the machine's boot CPU (BSP) is offline in this kernel: bring it "
+                           "online first (it leaves last, in the handover's last step)");
     if (!cmdline_has(f.cmdline, "no_ipi_broadcast=1"))
         return std::string("A broadcasts IPIs that would hit B's CPUs: boot A with "
                            "no_ipi_broadcast=1");
@@ -200,7 +292,6 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
     if (auto err = check_machine_limits(f, opt.pci.size(), opt.b_nr_cpus, opt.b_config))
         return *err;
 
-    LaunchPlan lp;
     lp.crash_region = *crash;
 
     // The partition: the crashkernel region, or a part of it.
@@ -210,7 +301,7 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
     if (want.empty()) {
         std::vector<unsigned> all;
         for (const CpuInfo& c : f.cpus)
-            if (c.cpu != 0)
+            if (c.cpu != 0 && int(c.cpu) != f.bsp_cpu)
                 all.push_back(c.cpu);
         std::sort(all.begin(), all.end());
         if (all.size() < 2)
@@ -221,6 +312,9 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
     for (unsigned cpu : want) {
         if (cpu == 0)
             return std::string("CPU 0 stays with A: it is the boot CPU and cannot be offlined");
+        if (int(cpu) == f.bsp_cpu)
+            return "CPU " + std::to_string(cpu) + " is the machine's boot CPU (BSP), which no "
+                   "INIT may reach: it leaves last, in the handover's last step";
         auto it = std::find_if(f.cpus.begin(), f.cpus.end(), [&](const CpuInfo& c) { return c.cpu == cpu; });
         if (it == f.cpus.end()) {
             std::string have;
@@ -238,6 +332,10 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
         return *err;
     std::string text = "partition=" + part_text + " cpus=" +
                        cpu_list_text(b_apic_ids.data(), b_apic_ids.size());
+    if (f.window)
+        text += " window=" + std::to_string(f.window);
+    if (const uint16_t port = guest_console(f.cmdline); port != 0x2f8)
+        text += " console=" + hex(port);
     if (!opt.pci.empty()) {
         text += " pci=";
         for (size_t i = 0; i < opt.pci.size(); i++)

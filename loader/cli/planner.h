@@ -16,7 +16,9 @@
 namespace baton::cli {
 
 struct PlanOptions {
-    std::optional<std::string> partition;  // "BASE+SIZE"; default: the whole crashkernel region
+    // "BASE+SIZE"; default: the whole crashkernel region, or in a kernel without one (a kernel
+    // baton launched) kDefaultPartition of its movable memory, set aside at `baton load`
+    std::optional<std::string> partition;
     std::vector<unsigned> cpus;            // A's CPU numbers for B; default: the last two
     std::vector<std::string> pci;          // "BB:DD.F" functions B may see; default none
     uint64_t kernel_init_size = 0;         // from B's bzImage, to check that B fits
@@ -32,10 +34,14 @@ struct PlannedCpu {
     uint32_t apic_id;  // what the ledger, the trampoline and B use
 };
 
+// The partition a kernel without a crash region sets aside when none is asked for.
+inline constexpr uint64_t kDefaultPartition = 512 * MiB;
+
 struct LaunchPlan {
     Plan plan;                       // what the trampoline will parse
     std::vector<PlannedCpu> cpus;    // plan.cpus in order; [0] boots B
     PhysRange crash_region;
+    bool set_aside = false;          // the partition becomes the crash region at `baton load`
     BootE820 b_e820;                 // B's memory map, as the trampoline will build it
     Placement placement{};
     bool placed = false;
@@ -46,6 +52,10 @@ struct LaunchPlan {
 std::string hex(uint64_t v);
 // "BB:DD.F" of a PCI function (bus << 8 | devfn, segment 0): the plan's form, parse_bdf's input.
 std::string pci_bdf(uint32_t id);
+
+// The legacy UART B's console gets: COM2, unless the host's own console is there (a kernel
+// baton launched on COM2 hosts the next one on COM1): the UARTs alternate along a chain.
+uint16_t guest_console(std::string_view host_cmdline);
 
 // Refuses (one line, naming the fix) when A lacks a reservation, a CPU is CPU 0 or absent,
 // the partition is outside the crashkernel region or cannot hold B, or the machine is beyond

@@ -60,6 +60,8 @@ std::optional<std::string> save_state(const LaunchPlan& lp)
     f << "plan " << lp.text() << "\n";
     for (const PlannedCpu& c : lp.cpus)
         f << "cpu " << c.a_cpu << " " << c.apic_id << "\n";
+    if (lp.set_aside)
+        f << "set_aside\n";
     if (!f)
         return std::string("cannot write ") + kStateFile;
     return std::nullopt;
@@ -79,6 +81,8 @@ std::optional<SavedState> load_state()
             PlannedCpu c{};
             if (sscanf(line.c_str(), "cpu %u %u", &c.a_cpu, &c.apic_id) == 2)
                 s.cpus.push_back(c);
+        } else if (line == "set_aside") {
+            s.set_aside = true;
         }
     }
     if (s.plan_text.empty() || s.cpus.empty())

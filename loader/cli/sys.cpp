@@ -153,9 +153,32 @@ Expected<MachineFacts> read_machine_facts()
         return Error(cpuinfo.error);
     f.cpus = parse_cpuinfo(*cpuinfo.value);
     f.x2apic = a_runs_x2apic(*cpuinfo.value, f.cmdline);
+    // baton.ko's view: the window it hosts through, the machine's BSP.  In a kernel baton
+    // launched (its platform shows the ledger it came in through) also the firmware's facts,
+    // which that kernel's own ACPI and memory map hide.
+    const std::string kBaton = "/sys/kernel/baton/";
+    if (auto st = read_file(kBaton + "status")) {
+        auto h = parse_host_status(*st.value);
+        if (!h)
+            return Error(kBaton + "status: cannot parse (baton.ko of another version?)");
+        f.window = h->window;
+        f.bsp_cpu = h->bsp_cpu;
+    }
+    if (auto ledger = read_file(kBaton + "ledger")) {
+        f.guest = true;
+        if (ledger.value->size() >= sizeof(baton_ledger)) {
+            baton_ledger l;
+            memcpy(&l, ledger.value->data(), sizeof(l));
+            f.guest_state = l.magic == BATON_LEDGER_MAGIC ? l.state : 0;
+        }
+        if (::access((kBaton + "status").c_str(), F_OK) != 0)
+            return Error("this kernel was launched by baton: load its baton.ko to host the "
+                         "next kernel (modprobe baton)");
+    }
+    const std::string tables = f.guest ? kBaton + "firmware/" : "/sys/firmware/acpi/tables/";
     // Root reads them; a table the firmware does not have is no file.
     for (auto [sig, out] : {std::pair{"APIC", &f.madt}, {"SRAT", &f.srat}, {"MCFG", &f.mcfg}}) {
-        const std::string path = std::string("/sys/firmware/acpi/tables/") + sig;
+        const std::string path = tables + sig;
         if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT)
             continue;
         auto t = read_file(path);
@@ -177,6 +200,17 @@ Expected<MachineFacts> read_machine_facts()
     for (const PciFunction& p : *fns.value)
         f.pci.push_back({p.id, !p.driver.empty(), (p.pci_class >> 16) == 0x06});
 
+    if (f.guest) {
+        const std::string path = kBaton + "firmware/memmap";
+        auto text = read_file(path);
+        if (!text)
+            return Error(text.error);
+        auto map = parse_firmware_memmap(*text.value);
+        if (!map)
+            return Error(path + ": cannot parse");
+        f.firmware = std::move(*map);
+        return f;
+    }
     const std::string dir = "/sys/firmware/memmap";
     std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
     if (!d)
@@ -317,6 +351,14 @@ int Device::slot(uint32_t op) const
     baton_slot_args a{};
     a.op = op;
     return call(BATON_IOC_SLOT, &a);
+}
+
+int Device::reserve(uint64_t base, uint64_t size) const
+{
+    baton_reserve_args a{};
+    a.base = base;
+    a.size = size;
+    return call(BATON_IOC_RESERVE, &a);
 }
 
 std::optional<std::string> Device::unload_own_image() const

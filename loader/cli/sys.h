@@ -122,6 +122,9 @@ public:
     int hand_over(uint32_t uarts) const;
     // The crash slot (enum baton_slot_op).
     int slot(uint32_t op) const;
+    // Offline memory blocks become the crash region (a kernel without one from boot); size
+    // 0 gives it back.
+    int reserve(uint64_t base, uint64_t size) const;
     // Baton's own image out of the crash slot, and the slot free: nullopt on success.
     std::optional<std::string> unload_own_image() const;
 

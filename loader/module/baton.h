@@ -10,6 +10,8 @@
 /* baton_ledger.c: the shared low window, mapped once at load. */
 int baton_ledger_map(void);
 void baton_ledger_unmap(void);
+unsigned int baton_window(void);
+u64 baton_window_base(void);
 bool baton_low_window_reserved(void);
 struct baton_ledger *baton_ledger(void);
 void baton_ledger_event(u32 kind, u32 resource, u64 arg, u64 size);
@@ -31,6 +33,7 @@ int baton_cpu_of_apicid(u32 apic_id);
 bool baton_apic_id_reachable(u32 apic_id);
 int baton_launch_cpu(u64 partition_base, u32 apic_id);
 int baton_park_cpu(u64 partition_base, u32 apic_id, unsigned int slot);
+int baton_park_cpu_in(u64 window, u64 image_base, u32 apic_id, unsigned int slot);
 void baton_stop_cpu(u32 apic_id);
 int baton_send_nmi(u32 apic_id);
 
@@ -140,6 +143,26 @@ u32 baton_slot_bits(void);
 bool baton_slot_held(void);
 u64 baton_slot_refusals(void);
 int baton_slot_seal(u64 launch_block);
+
+/* baton_guest.c, baton_firmware.c: hosting in a kernel that baton launched (a chain). */
+bool baton_is_guest(void);
+unsigned int baton_host_window(void);
+int baton_host_ready(void);
+struct kobject *baton_guest_sysfs_dir(void);
+unsigned int baton_guest_ioapics(u64 *phys, u32 *gsi_base, unsigned int max);
+int baton_cpu_home(u32 apic_id);
+int baton_bsp_cpu(void);
+int baton_move_limbo(struct baton_cpu_slot *from, struct baton_cpu_slot *to, u32 to_idx,
+		     u64 limbo_enter64);
+u64 baton_limbo_entry_of(u64 image_base);
+int baton_hand_over_bsp(unsigned int cpu, unsigned int timeout_ms);
+int baton_firmware_init(struct kobject *parent);
+void baton_firmware_exit(void);
+
+/* baton_reserve.c: B's partition set aside at run time (no crashkernel= at boot). */
+struct baton_reserve_args;
+long baton_reserve(struct baton_reserve_args __user *uarg);
+void baton_reserve_release(void);
 
 /* baton_main.c, baton_sysfs.c: the ledger's state; /sys/kernel/baton/ for people. */
 u32 baton_state(void);

@@ -14,6 +14,11 @@
 #include <linux/stop_machine.h>
 #include "baton.h"
 
+/* The same macro of x86's asm/ftrace.h, renamed in 6.7. */
+#ifndef ftrace_instruction_pointer_set
+#define ftrace_instruction_pointer_set ftrace_regs_set_instruction_pointer
+#endif
+
 void notrace baton_detour_handler(unsigned long ip, unsigned long parent_ip,
 				  struct ftrace_ops *op, struct ftrace_regs *fregs)
 {

@@ -86,7 +86,7 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	struct baton_hand_over_args args;
 	struct baton_ioapics io = {};
 	unsigned int i, idx, masked;
-	int ret;
+	int ret, bsp = baton_bsp_cpu();
 	u32 apic_id;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
@@ -96,8 +96,12 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	for (i = 0; i < ARRAY_SIZE(pcuart_base); i++)
 		if ((args.uarts & BIT(i)) && baton_uart_line(i) < 0)
 			return -ENXIO;
-	if (num_online_cpus() != 1 || !cpu_online(0))
-		return -EBUSY;	/* A's other CPUs go first, one by one */
+	/*
+	 * A's other CPUs go first, one by one.  In a kernel baton launched the machine's BSP
+	 * is left too: it goes here, just before CPU 0 (baton_guest.c).
+	 */
+	if (!cpu_online(0) || num_online_cpus() != 1 + (bsp > 0 && cpu_online(bsp)))
+		return -EBUSY;
 	/* A stops for good: only for a B that is there to take the machine. */
 	if (READ_ONCE(l->b_doorbell_apic) == BATON_NO_DOORBELL ||
 	    baton_heartbeat_age_ms() < 0 || baton_heartbeat_age_ms() > BATON_B_ALIVE_MS)
@@ -105,7 +109,7 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	idx = READ_ONCE(l->ncpus);
 	if (idx >= BATON_MAX_CPUS)
 		return -ENOSPC;
-	if (acpi_disabled)
+	if (acpi_disabled && !baton_is_guest())
 		return -ENODEV;	/* the IOAPICs are found in the MADT */
 	ret = baton_limbo_prepare();
 	if (ret)
@@ -131,6 +135,15 @@ int baton_hand_over(struct baton_hand_over_args __user *uarg)
 	}
 	if (ret)
 		pr_warn("baton: B did not prepare CPU 0 (%d): it adopts it the long way\n", ret);
+	/* From the BSP's release on there is no way back: the last step follows. */
+	if (bsp > 0 && cpu_online(bsp)) {
+		ret = baton_hand_over_bsp(bsp, BATON_PREPARE_TIMEOUT_MS);
+		if (ret) {
+			baton_drop_cpu_slot(idx);
+			baton_unmap_ioapics(&io);
+			return ret;
+		}
+	}
 	/* B stops reading A's end of the link; the area becomes B's RAM with the rest. */
 	baton_link_a_stop(false);
 	/* What A still has of the PCI bus stops DMA and MSIs: A's RAM becomes B's. */

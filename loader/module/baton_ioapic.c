@@ -25,13 +25,34 @@ static void baton_ioapic_write(void __iomem *base, u32 reg, u32 val)
 	writel(val, base + IOAPIC_WINDOW);
 }
 
+static bool baton_add_ioapic(struct baton_ioapics *io, u64 phys, u32 gsi_base)
+{
+	io->base[io->n] = ioremap(phys, PAGE_SIZE);
+	if (!io->base[io->n])
+		return false;
+	io->gsi_base[io->n] = gsi_base;
+	io->pins[io->n] = ((baton_ioapic_read(io->base[io->n], IOAPIC_REG_VERSION) >> 16) &
+			   0xff) + 1;
+	io->n++;
+	return true;
+}
+
 void baton_map_ioapics(struct baton_ioapics *io)
 {
 	struct acpi_table_header *madt;
 	struct acpi_subtable_header *sub;
 	struct acpi_madt_io_apic *entry;
+	u64 phys[BATON_MAX_IOAPICS];
+	u32 gsi[BATON_MAX_IOAPICS];
+	unsigned int i, n;
 	void *p, *end;
 
+	/* A kernel baton launched has no ACPI: its partition record lists the IOAPICs. */
+	n = baton_guest_ioapics(phys, gsi, BATON_MAX_IOAPICS);
+	for (i = 0; i < n; i++)
+		baton_add_ioapic(io, phys[i], gsi[i]);
+	if (baton_is_guest())
+		return;
 	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_MADT, 0, &madt)))
 		return;
 	p = (void *)madt + sizeof(struct acpi_table_madt);
@@ -43,13 +64,7 @@ void baton_map_ioapics(struct baton_ioapics *io)
 		if (sub->type != ACPI_MADT_TYPE_IO_APIC || sub->length < sizeof(*entry))
 			continue;
 		entry = p;
-		io->base[io->n] = ioremap(entry->address, PAGE_SIZE);
-		if (!io->base[io->n])
-			continue;
-		io->gsi_base[io->n] = entry->global_irq_base;
-		io->pins[io->n] = ((baton_ioapic_read(io->base[io->n], IOAPIC_REG_VERSION) >> 16) &
-				   0xff) + 1;
-		io->n++;
+		baton_add_ioapic(io, entry->address, entry->global_irq_base);
 	}
 	acpi_put_table(madt);
 }

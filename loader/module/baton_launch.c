@@ -71,11 +71,22 @@ int baton_send_nmi(u32 apic_id)
 	return baton_send_ipi(apic_id, APIC_DM_NMI);
 }
 
+/*
+ * Stops a CPU of B's and readies it for this kernel's own bring-up: A's sends the SIPI
+ * itself; a kernel baton launched brings CPUs up from its own limbo (baton_guest.c).
+ */
 void baton_stop_cpu(u32 apic_id)
 {
-	/* A's own bring-up sends the SIPI when A takes the CPU back. */
-	if (baton_send_init(apic_id))
+	int ret;
+
+	if (baton_send_init(apic_id)) {
 		pr_err("baton: APIC ID %u cannot be reached to stop it\n", apic_id);
+		return;
+	}
+	ret = baton_cpu_home(apic_id);
+	if (ret)
+		pr_err("baton: APIC ID %u did not get back to this kernel's limbo: %d\n", apic_id,
+		       ret);
 }
 
 /*
@@ -84,8 +95,9 @@ void baton_stop_cpu(u32 apic_id)
  * a CPU A releases: long mode on the trampoline's identity map, its slot's limbo stack, then
  * ap_main checks it into the ledger and parks it.
  */
-static int baton_prepare_sipi_page(u64 partition_base, int slot)
+static int baton_prepare_sipi_page(u64 window, u64 partition_base, int slot)
 {
+	u64 sipi = window + BATON_WINDOW_SIPI;
 	struct baton_sipi_params *params;
 	struct baton_image_header hdr;
 	void *image, *page;
@@ -113,7 +125,7 @@ static int baton_prepare_sipi_page(u64 partition_base, int slot)
 	}
 
 	image = memremap(partition_base, hdr.image_size, MEMREMAP_WB);
-	page = memremap(BATON_SIPI_PAGE, PAGE_SIZE, MEMREMAP_WB);
+	page = memremap(sipi, PAGE_SIZE, MEMREMAP_WB);
 	if (!image || !page) {
 		ret = -ENOMEM;
 		goto out;
@@ -125,13 +137,13 @@ static int baton_prepare_sipi_page(u64 partition_base, int slot)
 	params->gdt[2] = BATON_GDT_CODE64;
 	params->gdt[3] = BATON_GDT_DATA;
 	params->gdt_limit = sizeof(params->gdt) - 1;
-	params->gdt_base = BATON_SIPI_PAGE + BATON_SIPI_PARAMS_OFFSET +
+	params->gdt_base = sipi + BATON_SIPI_PARAMS_OFFSET +
 			   offsetof(struct baton_sipi_params, gdt);
-	params->pm32_offset = BATON_SIPI_PAGE + hdr.stub_pm32;
+	params->pm32_offset = sipi + hdr.stub_pm32;
 	params->pm32_selector = BATON_SEL_CODE32;
 	if (slot < 0) {
 		params->entry32 = partition_base + hdr.entry32;
-		params->entry32_ebx = BATON_LEDGER_PHYS;
+		params->entry32_ebx = window + BATON_WINDOW_LEDGER;
 	} else {
 		params->entry32 = 0;
 		params->cr3 = partition_base + hdr.page_table;
@@ -149,32 +161,39 @@ out:
 	return ret;
 }
 
-static int baton_wake_cpu(u64 partition_base, u32 apic_id, int slot)
+static int baton_wake_cpu(u64 window, u64 partition_base, u32 apic_id, int slot)
 {
+	u64 sipi = window + BATON_WINDOW_SIPI;
 	int ret;
 
 	if (!baton_apic_id_reachable(apic_id))
 		return -ERANGE;
-	ret = baton_prepare_sipi_page(partition_base, slot);
+	ret = baton_prepare_sipi_page(window, partition_base, slot);
 	if (ret)
 		return ret;
 	ret = baton_send_init(apic_id);
 	if (ret)
 		return ret;
 	usleep_range(10000, 11000);	/* SDM: 10 ms between INIT and STARTUP */
-	ret = baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
+	ret = baton_send_ipi(apic_id, APIC_DM_STARTUP | (sipi >> 12));
 	if (ret)
 		return ret;
 	usleep_range(200, 300);
-	return baton_send_ipi(apic_id, APIC_DM_STARTUP | (BATON_SIPI_PAGE >> 12));
+	return baton_send_ipi(apic_id, APIC_DM_STARTUP | (sipi >> 12));
 }
 
 int baton_launch_cpu(u64 partition_base, u32 apic_id)
 {
-	return baton_wake_cpu(partition_base, apic_id, -1);
+	return baton_wake_cpu(baton_window_base(), partition_base, apic_id, -1);
 }
 
 int baton_park_cpu(u64 partition_base, u32 apic_id, unsigned int slot)
 {
-	return baton_wake_cpu(partition_base, apic_id, slot);
+	return baton_wake_cpu(baton_window_base(), partition_base, apic_id, slot);
+}
+
+/* Into the limbo of the trampoline at `image_base`, through the SIPI page of `window`. */
+int baton_park_cpu_in(u64 window, u64 image_base, u32 apic_id, unsigned int slot)
+{
+	return baton_wake_cpu(window, image_base, apic_id, slot);
 }

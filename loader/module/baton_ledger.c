@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The ledger as kernel A sees it: a page in the low window that A's command line reserves
- * (memmap=64K$0x20000), mapped write-back.  A never allocates there, B's e820 marks it
- * reserved, so both kernels and the trampoline can use it as shared control memory.
+ * The ledger as the host sees it: pages in the low window this kernel hosts through, mapped
+ * write-back.  The host never allocates there (A's command line reserves window 0 with
+ * memmap=64K$0x20000; a kernel baton launched has the other window reserved in its e820),
+ * and the guest's e820 marks it reserved, so both kernels and the trampoline can use it as
+ * shared control memory.
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -12,21 +14,39 @@
 #include "baton.h"
 
 static struct baton_ledger *ledger;
+static unsigned int window;
+
+/* The window this kernel hosts through, and its parts (ledger.h). */
+unsigned int baton_window(void)
+{
+	return window;
+}
+
+u64 baton_window_base(void)
+{
+	return BATON_WINDOW_BASE(window);
+}
 
 bool baton_low_window_reserved(void)
 {
-	return region_intersects(BATON_LOW_WINDOW_BASE, BATON_LOW_WINDOW_SIZE,
-				 IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) == REGION_DISJOINT;
+	return region_intersects(baton_window_base(), BATON_WINDOW_SIZE, IORESOURCE_SYSTEM_RAM,
+				 IORES_DESC_NONE) == REGION_DISJOINT;
 }
 
 int baton_ledger_map(void)
 {
+	window = baton_host_window();
+	if (window >= BATON_NR_WINDOWS) {
+		pr_err("baton: this kernel's partition record names no low window\n");
+		return -EINVAL;
+	}
 	if (!baton_low_window_reserved()) {
-		pr_err("baton: low window %#llx-%#llx is A's RAM: boot A with memmap=64K$0x20000\n",
-		       BATON_LOW_WINDOW_BASE, BATON_LOW_WINDOW_BASE + BATON_LOW_WINDOW_SIZE - 1);
+		pr_err("baton: low window %#llx-%#llx is this kernel's RAM: boot it with memmap=64K$0x20000\n",
+		       baton_window_base(), baton_window_base() + BATON_WINDOW_SIZE - 1);
 		return -EADDRNOTAVAIL;
 	}
-	ledger = memremap(BATON_LEDGER_PHYS, BATON_LEDGER_SIZE, MEMREMAP_WB);
+	ledger = memremap(baton_window_base() + BATON_WINDOW_LEDGER, BATON_LEDGER_SIZE,
+			  MEMREMAP_WB);
 	if (!ledger)
 		return -ENOMEM;
 	return 0;

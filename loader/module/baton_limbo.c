@@ -21,6 +21,7 @@
 
 static u64 limbo_entry;		/* the trampoline's limbo_enter64, 0 until prepared */
 static u64 *limbo_tables;	/* the transition PML4, in the low window */
+static u64 limbo_tables_phys;
 static void *limbo_image;	/* the trampoline image, read-only */
 static u64 *image_pml4;		/* its identity map's PML4, inside limbo_image */
 
@@ -52,7 +53,8 @@ int baton_limbo_prepare(void)
 		return -EOPNOTSUPP;	/* the transition tables are 4-level */
 	/* The image is read-only in A (kexec protects the crash region): only read it. */
 	limbo_image = memremap(l->partition_base, hdr.image_size, MEMREMAP_WB);
-	limbo_tables = memremap(BATON_TRANSITION_PML4, PAGE_SIZE, MEMREMAP_WB);
+	limbo_tables_phys = baton_window_base() + BATON_WINDOW_PML4;
+	limbo_tables = memremap(limbo_tables_phys, PAGE_SIZE, MEMREMAP_WB);
 	if (!limbo_image || !limbo_tables) {
 		baton_limbo_release();
 		return -ENOMEM;
@@ -86,21 +88,24 @@ void baton_limbo_release(void)
 /* Every local vector of this CPU masked, its timer stopped. */
 void baton_mask_local_apic(void)
 {
-	/* lapic_get_maxlvt() is not exported */
-	unsigned int maxlvt = GET_APIC_MAXLVT(apic_read(APIC_LVR));
+	/*
+	 * lapic_get_maxlvt() is not exported, and 6.12's apic_read()/apic_write() are static
+	 * calls a module cannot reach: the driver's own methods, in both kernels.
+	 */
+	unsigned int maxlvt = GET_APIC_MAXLVT(apic->read(APIC_LVR));
 
-	apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
-	apic_write(APIC_TMICT, 0);
-	apic_write(APIC_LVT0, APIC_LVT_MASKED);
-	apic_write(APIC_LVT1, APIC_LVT_MASKED);
-	apic_write(APIC_LVTERR, APIC_LVT_MASKED | ERROR_APIC_VECTOR);
+	apic->write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
+	apic->write(APIC_TMICT, 0);
+	apic->write(APIC_LVT0, APIC_LVT_MASKED);
+	apic->write(APIC_LVT1, APIC_LVT_MASKED);
+	apic->write(APIC_LVTERR, APIC_LVT_MASKED | ERROR_APIC_VECTOR);
 	if (maxlvt >= 4)
-		apic_write(APIC_LVTPC, APIC_LVT_MASKED);
+		apic->write(APIC_LVTPC, APIC_LVT_MASKED);
 	if (maxlvt >= 5)
-		apic_write(APIC_LVTTHMR, APIC_LVT_MASKED | THERMAL_APIC_VECTOR);
+		apic->write(APIC_LVTTHMR, APIC_LVT_MASKED | THERMAL_APIC_VECTOR);
 #ifdef CONFIG_X86_MCE_INTEL
 	if (maxlvt >= 6)
-		apic_write(APIC_LVTCMCI, APIC_LVT_MASKED);
+		apic->write(APIC_LVTCMCI, APIC_LVT_MASKED);
 #endif
 }
 
@@ -120,12 +125,14 @@ void __noreturn baton_enter_limbo(unsigned int slot, u32 resource)
 	limbo_tables[0] = identity;
 	/*
 	 * The kernel half is the same on both sides of the CR3 write: the call stays mapped.
-	 * A call, not a jmp, for objtool's sake: limbo_enter64 never returns.
+	 * A call, not a jmp, for objtool's sake: limbo_enter64 never returns, and the ud2
+	 * after it is a dead end objtool knows (6.12's flags a bare unreachable() here).
 	 */
 	asm volatile("mov %0, %%cr3\n\t"
 		     ANNOTATE_RETPOLINE_SAFE
-		     "call *%1"
-		     : : "r"(BATON_TRANSITION_PML4), "r"(entry), "D"(slot), "S"(resource)
+		     "call *%1\n\t"
+		     "ud2"
+		     : : "r"(limbo_tables_phys), "r"(entry), "D"(slot), "S"(resource)
 		     : "memory");
 	unreachable();
 }

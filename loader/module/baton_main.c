@@ -326,6 +326,9 @@ static long baton_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case BATON_IOC_SLOT:
 		ret = baton_slot_ioctl(uarg);
 		break;
+	case BATON_IOC_RESERVE:
+		ret = baton_reserve(uarg);
+		break;
 	default:
 		ret = -ENOTTY;
 	}
@@ -362,8 +365,9 @@ static int __init baton_init(void)
 	err = misc_register(&baton_dev);
 	if (err)
 		goto err_doorbell;
-	pr_info("baton: version %s (ledger ABI %u), ledger at %#llx\n", BATON_VERSION,
-		BATON_ABI_VERSION, BATON_LEDGER_PHYS);
+	pr_info("baton: version %s (ledger ABI %u), ledger at %#llx (low window %u)\n",
+		BATON_VERSION, BATON_ABI_VERSION, baton_window_base() + BATON_WINDOW_LEDGER,
+		baton_window());
 	return 0;
 
 err_doorbell:
@@ -381,6 +385,7 @@ static void __exit baton_exit(void)
 	baton_b_died_cancel();
 	baton_link_a_stop(true);
 	baton_doorbell_unregister();
+	baton_reserve_release();
 	baton_sysfs_exit();
 	baton_ledger_unmap();
 }

@@ -87,8 +87,9 @@ int baton_release_cpu(unsigned int cpu, unsigned int timeout_ms)
 
 	if (cpu >= nr_cpu_ids || !cpu_present(cpu))
 		return -ENODEV;
-	if (cpu == 0)
-		return -EPERM;	/* CPU 0 goes last, when A stops */
+	/* CPU 0 goes last, when A stops; so does the machine's BSP, which no INIT may reach. */
+	if (cpu == 0 || cpu == baton_bsp_cpu())
+		return -EPERM;
 	if (baton_guard_has(cpu))
 		return -EALREADY;
 	if (READ_ONCE(l->b_doorbell_apic) == BATON_NO_DOORBELL)

@@ -71,7 +71,8 @@ int baton_release_mem(u64 base, u64 size, unsigned int timeout_ms)
 	if (!size || base + size < base || !IS_ALIGNED(base, block) || !IS_ALIGNED(size, block))
 		return -EINVAL;
 	if (baton_overlaps(base, size, l->partition_base, l->partition_size) ||
-	    baton_overlaps(base, size, BATON_LOW_WINDOW_BASE, BATON_LOW_WINDOW_SIZE))
+	    baton_overlaps(base, size, BATON_WINDOW_BASE(0),
+			   BATON_NR_WINDOWS * BATON_WINDOW_SIZE))
 		return -EALREADY;
 	/* Every byte must be A's RAM now: no hole, nothing released before. */
 	if (!baton_all_ram(base, size))

@@ -20,8 +20,12 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 	u32 state = baton_state();
 	int n = 0;
 
-	n += sysfs_emit_at(buf, n, "low_window: %#llx-%#llx reserved\n", BATON_LOW_WINDOW_BASE,
-			   BATON_LOW_WINDOW_BASE + BATON_LOW_WINDOW_SIZE - 1);
+	n += sysfs_emit_at(buf, n, "low_window: %#llx-%#llx reserved\n", baton_window_base(),
+			   baton_window_base() + BATON_WINDOW_SIZE - 1);
+	if (baton_bsp_cpu() >= 0)
+		n += sysfs_emit_at(buf, n, "bsp: CPU %d\n", baton_bsp_cpu());
+	else
+		n += sysfs_emit_at(buf, n, "bsp: offline\n");
 	n += sysfs_emit_at(buf, n, "state: %s\n", baton_state_name(state));
 	n += sysfs_emit_at(buf, n, "crash slot: %s, %llu refused\n",
 			   baton_slot_held() ? "held by baton" : "free", baton_slot_refusals());
@@ -51,20 +55,34 @@ static const struct attribute_group baton_group = {
 	.attrs = baton_attrs,
 };
 
+/*
+ * /sys/kernel/baton.  In a kernel baton launched the platform made it already (it shows the
+ * ledger this kernel came in through): the host's files join it, with the machine's
+ * firmware facts.
+ */
 int baton_sysfs_init(void)
 {
+	struct kobject *dir = baton_guest_sysfs_dir();
 	int err;
 
-	baton_kobj = kobject_create_and_add("baton", kernel_kobj);
+	baton_kobj = dir ? kobject_get(dir) : kobject_create_and_add("baton", kernel_kobj);
 	if (!baton_kobj)
 		return -ENOMEM;
 	err = sysfs_create_group(baton_kobj, &baton_group);
 	if (err)
-		kobject_put(baton_kobj);
+		goto put;
+	err = baton_firmware_init(baton_kobj);
+	if (!err)
+		return 0;
+	sysfs_remove_group(baton_kobj, &baton_group);
+put:
+	kobject_put(baton_kobj);
 	return err;
 }
 
 void baton_sysfs_exit(void)
 {
+	baton_firmware_exit();
+	sysfs_remove_group(baton_kobj, &baton_group);
 	kobject_put(baton_kobj);
 }

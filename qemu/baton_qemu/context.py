@@ -24,9 +24,15 @@ def ledger_constant(name: str) -> int:
     return int(m.group(1), 0)
 
 
-# B's RAM below 1 MiB, inside A's low window.
-B_LOW_RAM = (ledger_constant("BATON_B_LOW_RAM_BASE"),
-             ledger_constant("BATON_B_LOW_RAM_BASE") + ledger_constant("BATON_B_LOW_RAM_SIZE"))
+def window_low_ram(n: int) -> tuple[int, int]:
+    """A guest's RAM below 1 MiB in low window n (ledger.h), [begin, end)."""
+    begin = (ledger_constant("BATON_WINDOW0_BASE") + n * ledger_constant("BATON_WINDOW_SIZE") +
+             ledger_constant("BATON_WINDOW_LOW_RAM"))
+    return begin, begin + ledger_constant("BATON_WINDOW_LOW_RAM_SIZE")
+
+
+# B's RAM below 1 MiB, inside A's low window (window 0).
+B_LOW_RAM = window_low_ram(0)
 
 
 @dataclasses.dataclass

@@ -3,7 +3,7 @@
  * The AP's way in: 16-bit SIPI stub -> 32-bit protected mode -> long mode -> ap_start64.
  *
  * Rules this code lives by:
- * - It is copied to the SIPI page (BATON_SIPI_PAGE, 4 KiB aligned, below 1 MiB) and runs there
+ * - It is copied to its low window's SIPI page (4 KiB aligned, below 1 MiB) and runs there
  *   from CS:IP = (page >> 4):0 after INIT-SIPI-SIPI.  It has no relocations: every address is
  *   relative to the page, found from CS at entry (EBX = page base from then on).
  * - Its parameter block (offsets AP_HDR_* in x86_defs.h) is filled by the CPU that sends the
@@ -139,10 +139,13 @@ crash_entry64:
 	/*
 	 * Before a launch the trampoline has not run: no IDT, no page tables of ours.  Only a
 	 * running B needs anything here; otherwise stop, as A's panic would have with panic=0.
-	 * The ledger is below 1 MiB, which kexec's identity map always covers.
+	 * The ledger is below 1 MiB, which kexec's identity map always covers; its address is
+	 * in our .bss, zero until the trampoline ran.
 	 */
-	movl	$BATON_LEDGER_STATE_ASM, %eax
-	movl	(%rax), %eax
+	movq	trampoline_ledger_phys(%rip), %rax
+	testq	%rax, %rax
+	jz	2f
+	movl	LEDGER_STATE_OFFSET(%rax), %eax
 	cmpl	$BATON_STATE_B_BOOTING_ASM, %eax
 	je	3f
 	cmpl	$BATON_STATE_B_RUNNING_ASM, %eax

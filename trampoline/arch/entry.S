@@ -49,11 +49,15 @@ _start32:
 	movl	%ebx, %esi			/* multiboot info */
 
 	/*
-	 * ESP is undefined here: borrow the top of the SIPI page (in the low window, free in
-	 * both the multiboot and the launch case) for the one call that tells us where we are.
+	 * ESP is undefined here: borrow the top of the SIPI page (free in both the multiboot and
+	 * the launch case) for the one call that tells us where we are.  Launched, EBX is the
+	 * ledger of our low window, right above its SIPI page; standalone, it is window 0.
 	 */
-	movl	$(SIPI_PAGE + PAGE_SIZE), %esp
-	call	1f
+	movl	$(WINDOW0_SIPI_PAGE + PAGE_SIZE), %esp
+	cmpl	$BATON_LAUNCH_EAX_ASM, %eax
+	jne	0f
+	movl	%ebx, %esp
+0:	call	1f
 1:	popl	%ebp
 	subl	$(1b - multiboot_header), %ebp	/* EBP = physical load base */
 

@@ -33,9 +33,9 @@
 #define SEL_CODE64		0x10	/* __BOOT_CS in the 64-bit boot protocol */
 #define SEL_DATA		0x18	/* __BOOT_DS */
 
-#define SIPI_PAGE		0x20000		/* BATON_SIPI_PAGE */
-#define BATON_ABI_VERSION_ASM	5		/* BATON_ABI_VERSION */
-#define BATON_LEDGER_STATE_ASM	0x21010		/* &ledger->state (BATON_LEDGER_PHYS + 16) */
+#define WINDOW0_SIPI_PAGE	0x20000		/* BATON_WINDOW_BASE(0) + BATON_WINDOW_SIPI */
+#define BATON_ABI_VERSION_ASM	6		/* BATON_ABI_VERSION */
+#define LEDGER_STATE_OFFSET	16		/* offsetof(struct baton_ledger, state) */
 #define BATON_STATE_B_BOOTING_ASM 3
 #define BATON_STATE_B_RUNNING_ASM 4
 #define BATON_LAUNCH_EAX_ASM	0x4e4c5442	/* BATON_LAUNCH_EAX */

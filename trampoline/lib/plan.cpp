@@ -195,7 +195,8 @@ Result<Plan> parse_plan(Str text)
 {
     Plan plan;
     bool seen_partition = false, seen_cpus = false, seen_low = false, seen_console = false,
-         seen_tsc = false, seen_pci = false, seen_late = false, seen_hot = false;
+         seen_tsc = false, seen_pci = false, seen_late = false, seen_hot = false,
+         seen_window = false;
 
     size_t i = 0;
     while (i < text.len) {
@@ -259,6 +260,13 @@ Result<Plan> parse_plan(Str text)
                     return s.error();
                 p = comma + 1;
             }
+        } else if (key == "window") {
+            if (!once(seen_window))
+                return plan_error(key, "given twice");
+            auto n = parse_u32(key, val, BATON_NR_WINDOWS - 1);
+            if (!n.ok())
+                return plan_error(key, "not a low window (0 or 1)", val);
+            plan.window = n.value();
         } else if (key == "console") {
             if (!once(seen_console))
                 return plan_error(key, "given twice");
@@ -317,8 +325,15 @@ Result<Plan> parse_plan(Str text)
         return plan_error("partition", "missing (e.g. partition=0x40000000+512M)");
     if (!seen_cpus)
         return plan_error("cpus", "missing (APIC IDs of B's CPUs, e.g. cpus=0,1)");
+    if (!seen_low)
+        plan.low = window_low_ram(plan.window);
     if (plan.low.overlaps(plan.partition))
         return plan_error("low", "overlaps the partition");
+    // The windows' SIPI pages, ledgers and page tables are baton's, never B's RAM (the other
+    // window's may be the running host's own).
+    for (uint32_t n = 0; n < BATON_NR_WINDOWS; n++)
+        if (plan.low.overlaps(PhysRange(PhysAddr(window_base(n)), BATON_WINDOW_LOW_RAM)))
+            return plan_error("low", "overlaps a low window's SIPI page, ledger or page tables");
     // The other kernel's RAM is neither B's nor each other's.
     for (size_t i = 0; i < plan.nlate + plan.nhot; i++) {
         const PhysRange r = i < plan.nlate ? plan.late[i] : plan.hot[i - plan.nlate];

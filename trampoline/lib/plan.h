@@ -2,7 +2,7 @@
 // The launch plan as the trampoline receives it on its command line, e.g.
 //   partition=0x40000000+512M cpus=0,1 kernel.sha256=<64 hex> initrd.sha256=<64 hex>
 // (cpus= takes ranges too: cpus=2,4-7 is 2,4,5,6,7; the first listed boots B)
-// optional: low=BASE+SIZE console=PORT tsc_khz=N pci=BB:DD.F,BB:DD.F
+// optional: window=N low=BASE+SIZE console=PORT tsc_khz=N pci=BB:DD.F,BB:DD.F
 //           late=BASE+SIZE,... hot=BASE+SIZE,...   (the other kernel's RAM B takes later)
 // Produced by `baton plan` (or a person, for the standalone boot); parsed here.
 #pragma once
@@ -17,9 +17,28 @@ struct Digest {
     uint8_t bytes[32];
 };
 
+// A low window's parts (ledger.h): its base, its ledger, B's RAM below 1 MiB in it.
+constexpr uint64_t window_base(uint32_t n) { return BATON_WINDOW_BASE(n); }
+constexpr uint64_t window_ledger(uint32_t n) { return window_base(n) + BATON_WINDOW_LEDGER; }
+constexpr PhysRange window_low_ram(uint32_t n)
+{
+    return PhysRange(PhysAddr(window_base(n) + BATON_WINDOW_LOW_RAM), BATON_WINDOW_LOW_RAM_SIZE);
+}
+// The window whose ledger is at `ledger_phys`; BATON_NR_WINDOWS if none is.
+constexpr uint32_t window_of_ledger(uint64_t ledger_phys)
+{
+    for (uint32_t n = 0; n < BATON_NR_WINDOWS; n++)
+        if (window_ledger(n) == ledger_phys)
+            return n;
+    return BATON_NR_WINDOWS;
+}
+
 struct Plan {
     PhysRange partition;  // B's memory; the first BATON_RESIDENT_SIZE bytes are the trampoline's
-    PhysRange low{PhysAddr(BATON_B_LOW_RAM_BASE), BATON_B_LOW_RAM_SIZE};
+    // The low window the launch goes through (ledger.h): its ledger, its SIPI page, and by
+    // default B's RAM below 1 MiB.
+    uint32_t window = 0;
+    PhysRange low = window_low_ram(0);
     uint32_t cpus[BATON_MAX_CPUS] = {};  // B's CPUs by APIC ID
     size_t ncpus = 0;
     uint16_t console_port = 0x2f8;  // B's UART: the trampoline reports there
