@@ -1,5 +1,6 @@
 # baton: the two commands are `make demo` and `make test`.  This file only orders the steps:
-# Debian packages -> kernel A (Debian's .deb) and B (linux-source-6.12 + kernel/) -> CMake
+# Debian packages -> kernel A (Debian's .deb), B (linux-source-6.12 + kernel/) and C (B built
+# again, another release, for the chain of upgrades) -> CMake
 # (trampoline, baton.ko, initramfs, host tests) -> CTest / the demo.  Everything lands under
 # build/ and is incremental (ccache for the kernel and CMake).
 BUILD      := $(CURDIR)/build
@@ -28,6 +29,7 @@ deps:
 kernels: deps
 	@kernel/fetch-a.sh $(BUILD)
 	@kernel/build-b.sh $(BUILD)
+	@kernel/build-b.sh $(BUILD) c
 
 cmake: kernels
 	@cmake -S . -B $(CMAKE_DIR) -G Ninja -DBATON_BUILD_ROOT=$(BUILD) \

@@ -5,13 +5,24 @@
 # changes, only the files it touches are rebuilt from pristine copies, and only those whose
 # content differs are replaced.  The object tree (O=) and ccache survive between runs.
 #
-# usage: kernel/build-b.sh BUILD_DIR
+# usage: kernel/build-b.sh BUILD_DIR [VARIANT]
 #   -> BUILD_DIR/kernel-b/{bzImage,vmlinux,System.map,version,modules/}
+# A VARIANT (e.g. c) is another build of B's patched tree, as a point release would be: B's
+# configuration plus kernel/config/VARIANT.config, in BUILD_DIR/kernel-VARIANT, its objects
+# seeded from B's so that only what the fragment reaches is rebuilt.  B is built first.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=$(realpath -m "${1:?usage: build-b.sh BUILD_DIR}")/kernel-b
+variant=${2:-}
+out=$(realpath -m "${1:?usage: build-b.sh BUILD_DIR [VARIANT]}")/kernel-${variant:-b}
+b_out=$(realpath -m "$1")/kernel-b
 mkdir -p "$out"
+fragments=("$here/config/b.config")
+if [ -n "$variant" ]; then
+	[ -f "$here/config/$variant.config" ] || { echo "build-b: kernel/config/$variant.config missing" >&2; exit 1; }
+	[ -f "$b_out/bzImage" ] || { echo "build-b: variant $variant builds on B: run kernel/build-b.sh $1 first" >&2; exit 1; }
+	fragments+=("$here/config/$variant.config")
+fi
 
 tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null || true)
 [ -n "$tarball" ] || { echo "build-b: /usr/src/linux-source-6.12.tar.xz missing (apt-get install linux-source-6.12)" >&2; exit 1; }
@@ -44,7 +55,10 @@ apply_series() {
 }
 
 src="$out/src"
-if [ ! -f "$out/src.stamp" ] || [ "$(head -1 "$out/src.files" 2>/dev/null)" != "$srcver" ]; then
+if [ -n "$variant" ]; then
+	src="$b_out/src"	# B's tree, patched and stamped by B's build
+	ln -sfn ../kernel-b/src "$out/src"	# for modules built against this variant
+elif [ ! -f "$out/src.stamp" ] || [ "$(head -1 "$out/src.files" 2>/dev/null)" != "$srcver" ]; then
 	# First build (or a new source package): the whole tree.
 	echo "build-b: extracting linux-source-6.12 $srcver"
 	rm -rf "$src" "$out/src.stamp" "$out/src.files"
@@ -87,6 +101,8 @@ for h in baton_link_abi.h baton_boot.h baton_names.h; do
 done
 
 obj="$out/obj"
+# A variant starts from B's objects: make rebuilds what its fragment changes.
+[ -z "$variant" ] || [ -f "$obj/.config" ] || cp -a "$b_out/obj" "$obj"
 mkdir -p "$obj"
 export KBUILD_BUILD_USER=baton KBUILD_BUILD_HOST=baton KBUILD_BUILD_TIMESTAMP="$(zcat /usr/share/doc/linux-source-6.12/changelog.Debian.gz | sed -n "s/^ -- .*>  //p" | head -1)"
 cc="gcc"
@@ -102,14 +118,15 @@ mk() { make -s -C "$src" O="$obj" CC="$cc" HOSTCC="$cc" "$@"; }
 # The configuration: Debian's own, plus baton's fragment.  Regenerated when either changed.
 seed=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
 [ -f "$seed" ] || { echo "build-b: $seed missing (apt-get install linux-config-6.12)" >&2; exit 1; }
-fragsum="$(dpkg-query -W -f='${Version}' linux-config-6.12) $(cat "$here/config/b.config" | sha256sum | cut -c1-16)"
+fragsum="$(dpkg-query -W -f='${Version}' linux-config-6.12) $(cat "${fragments[@]}" | sha256sum | cut -c1-16)"
 if [ "$(cat "$obj/.config.fragment" 2>/dev/null)" != "$fragsum" ] || [ ! -f "$obj/.config" ]; then
 	rm -f "$obj/.config.fragment"
 	xzcat "$seed" > "$obj/.config.debian"
 	cp "$obj/.config.debian" "$obj/.config"
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$here/config/b.config" >/dev/null
+	cat "${fragments[@]}" > "$obj/.config.baton"
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$obj/.config.baton" >/dev/null
 	mk olddefconfig >/dev/null
-	"$here/check-config.sh" "$obj/.config.debian" "$here/config/b.config" "$obj/.config"
+	"$here/check-config.sh" "$obj/.config.debian" "$obj/.config.baton" "$obj/.config"
 	echo "$fragsum" > "$obj/.config.fragment"
 fi
 

@@ -300,7 +300,6 @@ void baton_link_doorbell(void)
 	}
 	rcu_read_unlock();
 }
-EXPORT_SYMBOL_GPL(baton_link_doorbell);
 
 static int baton_link_open(struct net_device *dev)
 {
@@ -537,7 +536,6 @@ int baton_link_up(const struct baton_link_port *port)
 		    port->side == BATON_LINK_A ? "B" : "A", BATON_LINK_SLOTS, BATON_LINK_SLOT_SIZE);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(baton_link_up);
 
 void baton_link_peer_gone(void)
 {
@@ -564,7 +562,6 @@ void baton_link_peer_gone(void)
 out:
 	mutex_unlock(&baton_link_mutex);
 }
-EXPORT_SYMBOL_GPL(baton_link_peer_gone);
 
 void baton_link_down(void)
 {
@@ -585,4 +582,3 @@ void baton_link_down(void)
 out:
 	mutex_unlock(&baton_link_mutex);
 }
-EXPORT_SYMBOL_GPL(baton_link_down);

@@ -204,10 +204,15 @@ int cmd_handover(const Args& a)
         step("pci " + f.name.substr(5), "-> B (was " + f.driver + " in A)", ms);
     }
 
-    // A's CPUs other than 0, highest first.
+    // A's CPUs other than 0, highest first.  The machine's BSP, which no INIT may reach,
+    // goes with the last step (in A it is CPU 0; in a kernel baton launched, any).
+    int bsp = 0;
+    if (auto st = read_file("/sys/kernel/baton/status"))
+        if (auto h = parse_host_status(*st.value))
+            bsp = h->bsp_cpu;
     const long ncpu = sysconf(_SC_NPROCESSORS_CONF);
     for (long cpu = ncpu - 1; cpu > 0; cpu--) {
-        if (!cpu_online(unsigned(cpu)))
+        if (!cpu_online(unsigned(cpu)) || cpu == bsp)
             continue;
         baton_release_args r{};
         r.resource = BATON_RES_CPU;

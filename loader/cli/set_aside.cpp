@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
 #include <vector>
 
 #include "errors.h"
@@ -74,9 +75,11 @@ std::optional<std::string> lend_console(uint16_t port)
     if (n == BATON_NR_UARTS)
         return "console " + hex(port) + " is not a legacy UART";
     const std::string tty = "ttyS" + std::to_string(n);
+    ::mkdir("/run", 0755);
     ::mkdir("/run/baton", 0700);
-    if (auto err = write_file(kLent, tty + "\n"))
-        return *err;
+    std::ofstream(kLent) << tty << "\n";
+    if (::access(kLent, F_OK) != 0)
+        return std::string("cannot write ") + kLent + ": " + errno_phrase(errno);
     // Every opener here gets a hangup; a tty this kernel never registered has none.
     Fd fd(::open(("/dev/" + tty).c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
     if (fd.get() >= 0 && ::ioctl(fd.get(), TIOCVHANGUP) != 0 && errno != EIO)

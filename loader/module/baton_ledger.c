@@ -49,6 +49,12 @@ int baton_ledger_map(void)
 			  MEMREMAP_WB);
 	if (!ledger)
 		return -ENOMEM;
+	/*
+	 * Nobody else uses the window: what is there without a ledger's magic is what the
+	 * memory held before (a kernel's or the firmware's), not a doorbell to answer.
+	 */
+	if (ledger->magic != BATON_LEDGER_MAGIC)
+		memset(ledger, 0, BATON_LEDGER_SIZE);
 	return 0;
 }
 

@@ -353,6 +353,11 @@ static int __init baton_init(void)
 {
 	int err;
 
+	/* Until then the other window is the host's memory, which it may be using. */
+	if (baton_host_ready()) {
+		pr_err("baton: this kernel still shares the machine with the kernel that launched it: load baton.ko once the handover is done\n");
+		return -EBUSY;
+	}
 	err = baton_ledger_map();
 	if (err)
 		return err;

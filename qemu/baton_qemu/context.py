@@ -56,6 +56,11 @@ class Artifacts:
         return self.cmake / "initramfs-b.cpio.gz"
 
     @property
+    def chain_a_initramfs(self) -> Path:
+        """A's initramfs of the chain of upgrades: B's carries C, C's carries D."""
+        return self.cmake / "chain" / "initramfs-a.cpio.gz"
+
+    @property
     def a_vmlinuz(self) -> Path:
         return self.build / "kernel-a" / "vmlinuz"
 
@@ -166,13 +171,15 @@ class Context:
         print(f"[{time.monotonic() - self.t0:7.1f}s] {self.name}: {text}", flush=True)
 
     def a_machine(self, sub: str = "", nics: bool = False, machine: str = "pc",
-                  extra: tuple[str, ...] = (), cmdline: str = A_CMDLINE) -> Machine:
+                  extra: tuple[str, ...] = (), cmdline: str = A_CMDLINE,
+                  initrd: Path | None = None) -> Machine:
         """The machine (the reference, or another -M type or shape) booting kernel A with its
         reservation parameters.  With nics, its two NICs; machine.ports names the host ports
         of the echo services (nic_args)."""
         ports = {k: free_udp_port() for k in ("service", "shared", "nic_b")} if nics else {}
         m = self.machine(MachineSpec(kernel=self.art.a_vmlinuz, machine=machine,
-                                     initrd=str(self.art.a_initramfs), append=cmdline,
+                                     initrd=str(initrd or self.art.a_initramfs),
+                                     append=cmdline,
                                      extra=(nic_args(ports, machine) if nics else ()) + extra),
                          sub)
         m.ports = ports

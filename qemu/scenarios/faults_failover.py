@@ -108,7 +108,7 @@ def a_hangs(ctx, r) -> None:
         com1, com2 = m.com1, m.com2
         launch_b(ctx, m)
         fw_ram = firmware_ram_kib(com1)
-        policy = com2.run("cat /sys/module/baton/parameters/on_a_hang").strip()
+        policy = com2.run("cat /sys/module/baton_guest/parameters/on_a_hang").strip()
         r.check("B's default policy for a hung A is report", policy == "report", policy)
         ctx.step("A hangs: baton_test_hang.ko spins CPU 0 with interrupts off")
         com1.send("insmod /lib/modules/baton_test_hang.ko &\n")
@@ -121,7 +121,7 @@ def a_hangs(ctx, r) -> None:
         r.check("B still runs beside A (ledger b-running)",
                 b_ledger(com2).get("state") == "b-running")
         ctx.step("the operator sets the policy: takeover")
-        com2.run("echo takeover > /sys/module/baton/parameters/on_a_hang")
+        com2.run("echo takeover > /sys/module/baton_guest/parameters/on_a_hang")
         check_failover(ctx, m, fw_ram, "hung")
 
 

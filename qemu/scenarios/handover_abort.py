@@ -4,7 +4,7 @@ A boots with its health workload and launches B on CPUs 2-3.  CPU 1 and two memo
 move to B, then `baton abort`: B stops, CPUs 1-3 come back online in A, the blocks are
 hot-added and onlined in A again, and A is healthy (heartbeat, pattern check, COM1
 interrupts).  The refusals: CPU 0 before the others, a resource B does not take in time
-(B made deaf with baton.test_deaf: the release times out and rolls back), a second handover
+(B made deaf with baton_guest.test_deaf: the release times out and rolls back), a second handover
 while one runs.
 """
 import json
@@ -25,7 +25,7 @@ def run(ctx) -> None:
         ctx.step("refused: CPU 0 before the others, a second handover while one runs")
         refused(com1, "baton release cpu 0", "CPU 0 leaves A last", r, "cpu 0 before the others")
         # A handover that waits on a deaf B holds the handover lock: a second one is refused.
-        com2.run("echo 1 > /sys/module/baton/parameters/test_deaf")
+        com2.run("echo 1 > /sys/module/baton_guest/parameters/test_deaf")
         com1.send("baton handover --timeout-ms 4000 > /tmp/first.out 2>&1 &\n")
         time.sleep(1.0)
         refused(com1, "baton handover", "a handover is already running", r,
@@ -49,7 +49,7 @@ def run(ctx) -> None:
         st = status_json(com1)
         r.check("status: nothing moved", all(c["owner"] == "B" and not c["released_by_a"]
                                             for c in st["cpus"]) and not st["mem"], str(st["cpus"]))
-        com2.run("echo 0 > /sys/module/baton/parameters/test_deaf")
+        com2.run("echo 0 > /sys/module/baton_guest/parameters/test_deaf")
 
         ctx.step("move cpu 1 and two memory blocks to B")
         for cmd in ("baton release cpu 1", "baton release mem 0x30000000+128M",
