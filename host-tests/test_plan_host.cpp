@@ -53,7 +53,8 @@ TEST_CASE("plan in a kernel baton launched: the next kernel's partition is set a
     // The lowest 512 MiB of movable blocks (6-9); the other window; COM1, B's console being
     // COM2; CPUs 1 and 2 (APIC 3 and 1): CPU 0 and the BSP (CPU 3) leave last.
     CHECK(lp.text() == "partition=0x30000000+0x20000000 cpus=3,1 window=1 console=0x3f8 "
-                       "late=0x100000+0x2ff00000,0x78000000+0x7fe0000 hot=0x50000000+0x28000000");
+                       "late=0x100000+0x7f00000,0x78000000+0x7fe0000 "
+                       "hot=0x8000000+0x28000000,0x50000000+0x28000000");
     CHECK(lp.set_aside);
     CHECK(lp.crash_region.begin() == 0x30000000);
     CHECK(lp.plan.low.begin() == 0x36000);

@@ -45,10 +45,12 @@ TEST_CASE("plan: the reference machine's default plan")
 {
     const auto r = make_plan(reference(), b8());
     const LaunchPlan& lp = planned(r);
-    // late: A's RAM above 1 MiB that is not movable (below the partition; the last block,
-    // which has the firmware's ACPI area in it); hot: the movable blocks outside the partition.
+    // late: A's RAM above 1 MiB in partial blocks (the first; the last, which has the
+    // firmware's ACPI area in it); hot: the whole blocks outside the partition, movable or
+    // not (0x8000000+128M has A's kernel in it: B hot-adds it when A stops).
     CHECK(lp.text() == "partition=0x10000000+0x20000000 cpus=2,3 "
-                       "late=0x100000+0xff00000,0x78000000+0x7fe0000 hot=0x30000000+0x48000000");
+                       "late=0x100000+0x7f00000,0x78000000+0x7fe0000 "
+                       "hot=0x8000000+0x8000000,0x30000000+0x48000000");
     REQUIRE(lp.cpus.size() == 2);
     CHECK(lp.cpus[0].a_cpu == 2);
     CHECK(lp.cpus[0].apic_id == 2);
@@ -85,7 +87,8 @@ TEST_CASE("plan: options")
     const LaunchPlan& lp = planned(r);
     // The crash region outside the partition is A's (reserved) RAM: late or hot like the rest.
     CHECK(lp.text() == "partition=0x18000000+0x10000000 cpus=1 pci=00:05.0 "
-                       "late=0x100000+0x17f00000,0x78000000+0x7fe0000 hot=0x28000000+0x50000000");
+                       "late=0x100000+0x7f00000,0x78000000+0x7fe0000 "
+                       "hot=0x8000000+0x10000000,0x28000000+0x50000000");
 }
 
 TEST_CASE("plan: refusals name the fix")
@@ -233,5 +236,13 @@ TEST_CASE("plan: a machine beyond the ledger, the record or B is refused up fron
             f.blocks.push_back({i << 27, 1ull << 27, true});
         CHECK(refused(f, o) == "A's movable memory is 79 memory blocks; the ledger tracks 64 "
                                "memory moves (BATON_MAX_MEM)");
+    }
+    SECTION("unmovable blocks take no ledger slot: B hot-adds them when A stops")
+    {
+        // 70 more 128 MiB blocks above 4 GiB in ZONE_NORMAL: hot, but never released.
+        f.firmware.push_back({PhysRange(PhysAddr(0x100000000ull), 70ull << 27), E820Type::ram});
+        for (uint64_t i = 32; i < 32 + 70; i++)
+            f.blocks.push_back({i << 27, 1ull << 27, false});
+        CHECK(planned(make_plan(f, o)).text().ends_with(",0x100000000+0x230000000"));
     }
 }

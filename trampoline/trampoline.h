@@ -6,7 +6,9 @@
 #include "../include/baton/ledger.h"
 #include "hw/lapic.h"
 #include "hw/pm_timer.h"
+#include "lib/acpi.h"
 #include "lib/plan.h"
+#include "lib/topology.h"
 
 namespace baton {
 
@@ -32,6 +34,17 @@ void stamp(baton_ledger& l, uint32_t kind, uint32_t resource, uint64_t arg);
 // ap_wakeup.cpp: INIT-SIPI-SIPI `apic_id` into the 16-bit stub; returns when it checked in.
 Status wake_into_limbo(LocalApic& apic, const PmTimer& clock, uint32_t apic_id,
                        baton_cpu_slot& slot, size_t stack_index);
+
+// partition_record.cpp: what B's boot reads about its partition (setup_data), from the
+// plan, the clocks the trampoline measured and the firmware's topology.
+struct Calibration {
+    uint32_t tsc_khz;
+    uint32_t apic_timer_khz;
+    uint16_t pm_timer_port;
+    AcpiPower power;
+};
+void write_setup_data(uint8_t* at, const Plan& plan, const Calibration& cal,
+                      const Topology& topology, PhysAddr firmware_rsdp);
 
 // enter_b.cpp
 [[noreturn]] void enter_b(PhysAddr entry64, PhysAddr zero_page);

@@ -226,7 +226,7 @@ int cmd_handover(const Args& a)
         step("cpu " + std::to_string(cpu), "-> B", ms);
     }
 
-    // The plan's hot memory (A's movable blocks), one block at a time.
+    // The plan's hot memory, one movable block at a time.
     auto saved = load_state();
     if (!saved)
         return refuse("no plan: run baton plan first", a.json);
@@ -243,13 +243,18 @@ int cmd_handover(const Args& a)
             hot = hot || plan.value().hot[i].contains(br);
         if (!hot || b.state != "online")
             continue;
+        const std::string name = "mem " + hex(b.base) + "+" + std::to_string(b.size >> 20) + "M";
+        if (b.valid_zones != "Movable") {
+            // A's kernel allocates there: B hot-adds the block when A has stopped.
+            step(name, "stays with A until it stops (not movable)", 0);
+            continue;
+        }
         baton_release_args r{};
         r.resource = BATON_RES_MEM;
         r.arg = b.base;
         r.size = b.size;
         r.timeout_ms = *t;
         auto [err, ms] = timed(r);
-        const std::string name = "mem " + hex(b.base) + "+" + std::to_string(b.size >> 20) + "M";
         if (err == EADDRINUSE) {
             // Pages that will not move: B hot-adds the block when A has stopped.
             step(name, "stays with A until it stops", ms);

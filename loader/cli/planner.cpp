@@ -205,12 +205,14 @@ std::string ranges_text(const Ranges& rs)
     return t;
 }
 
-// A's RAM that B gets in the handover: `hot` = A's movable memory blocks, handed over while A
-// runs; `late` = the rest of A's RAM above 1 MiB (B reserves the first MiB anyway), which B
-// takes when A stops.
+// A's RAM that B gets in the handover.  `hot` = A's whole memory blocks: the movable ones are
+// handed over while A runs, the others (A's kernel is in them) B hot-adds when A stops; either
+// way B onlines them movable, so that B can hand them over while it runs when it hosts the
+// next kernel.  `late` = the rest of A's RAM above 1 MiB (B reserves the first MiB anyway):
+// the partial blocks, RAM in B's map that B frees when A stops.
 struct HandoverMemory {
     Ranges late, hot;
-    size_t hot_blocks = 0;  // one ledger slot each in the handover
+    size_t hot_blocks = 0;  // movable ones: one ledger slot each in the handover
 
     std::string text() const
     {
@@ -237,9 +239,9 @@ HandoverMemory handover_memory(const MachineFacts& f, PhysRange partition, PhysR
         const PhysRange r(PhysAddr(b.base), b.size);
         const bool all_ram = std::any_of(ram.begin(), ram.end(),
                                          [&](PhysRange x) { return x.contains(r); });
-        if (b.movable && all_ram) {
+        if (all_ram) {
             hot.push_back(r);
-            m.hot_blocks++;
+            m.hot_blocks += b.movable;
         }
     }
     hot = merged(hot);

@@ -51,9 +51,12 @@ int baton_ledger_map(void)
 		return -ENOMEM;
 	/*
 	 * Nobody else uses the window: what is there without a ledger's magic is what the
-	 * memory held before (a kernel's or the firmware's), not a doorbell to answer.
+	 * memory held before (a kernel's or the firmware's), not a doorbell to answer.  A
+	 * handed-over ledger is the end of an earlier hop of the chain, whose host has
+	 * stopped: this kernel's host came in through this window.
 	 */
-	if (ledger->magic != BATON_LEDGER_MAGIC)
+	if (ledger->magic != BATON_LEDGER_MAGIC ||
+	    READ_ONCE(ledger->state) == BATON_STATE_HANDED_OVER)
 		memset(ledger, 0, BATON_LEDGER_SIZE);
 	return 0;
 }
