@@ -56,7 +56,7 @@ static int __init baton_link_b_init(void)
 	area = memremap(phys, BATON_LINK_SIZE, MEMREMAP_WB);
 	if (!area)
 		return -ENOMEM;
-	/* Hooks first: from now on the platform tells this driver when the area stops being ours. */
+	/* Hooks first: from now on the platform says when the area stops being ours. */
 	ret = baton_register_link(&baton_link_b_hooks);
 	if (ret)
 		goto err_unmap;

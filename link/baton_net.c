@@ -20,36 +20,7 @@
 #include <linux/rtnetlink.h>
 #include <baton/link_ring.h>
 #include "baton_link.h"
-
-#define BATON_LINK_STALL	HZ		/* a full ring this long: the peer stopped reading */
-#define BATON_LINK_PING_MS	1000		/* a PONG later than this: the peer does not answer */
-
-struct baton_link {
-	struct net_device *dev;
-	struct napi_struct napi;
-	struct baton_link_port port;
-	struct baton_link_end tx, rx;
-	struct timer_list stall_timer;	/* armed while the queue is stopped */
-	bool napi_enabled;		/* under RTNL */
-	bool dead;			/* under the tx lock: the area is no longer ours to touch */
-	bool deaf;			/* test: stop reading the peer's ring */
-	bool stalled;			/* a transmit timeout took the carrier */
-	/* Counters; each has one writer (the tx lock, NAPI or the doorbell). */
-	unsigned long malformed, oversized_rx, oversized_tx, bad_index, ring_full, tx_timeouts;
-	unsigned long rung, doorbells;
-	unsigned long hellos, byes;
-	/* PING/PONG round trips (ping_lock: one sysfs writer at a time). */
-	struct mutex ping_lock;
-	struct completion pong;
-	u32 ping_seq;
-	u64 rtt_last_ns, rtt_min_ns, rtt_max_ns, rtt_sum_ns, rtt_count;
-};
-
-struct baton_link_ping {
-	u64 sent_ns;
-	u32 seq;
-	u32 pad;
-};
+#include "baton_net.h"
 
 static struct baton_link __rcu *baton_link;
 /* peer_gone (the platform, at a handover) and down (unload) may race: one at a time. */
@@ -60,7 +31,7 @@ static struct baton_link *baton_link_locked(void)
 	return rcu_dereference_protected(baton_link, lockdep_is_held(&baton_link_mutex));
 }
 
-static void baton_link_ring_peer(struct baton_link *lk)
+void baton_link_ring_peer(struct baton_link *lk)
 {
 	lk->rung++;
 	lk->port.ring_peer();
@@ -99,8 +70,8 @@ static void baton_link_stall(struct timer_list *t)
 }
 
 /* A control message (or a test's raw one); callers hold no lock.  0 or a negative errno. */
-static int baton_link_send_raw(struct baton_link *lk, u16 type, const void *payload, u32 len,
-			       u32 claimed_len)
+int baton_link_send_raw(struct baton_link *lk, u16 type, const void *payload, u32 len,
+			u32 claimed_len)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(lk->dev, 0);
 	struct baton_link_msg *m;
@@ -126,7 +97,7 @@ out:
 	return ret;
 }
 
-static int baton_link_send_ctl(struct baton_link *lk, u16 type, const void *payload, u32 len)
+int baton_link_send_ctl(struct baton_link *lk, u16 type, const void *payload, u32 len)
 {
 	return baton_link_send_raw(lk, type, payload, len, len);
 }
@@ -343,151 +314,6 @@ static const struct net_device_ops baton_link_ops = {
 	.ndo_start_xmit		= baton_link_xmit,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
-};
-
-/* /sys/class/net/baton0/baton_link/: counters, the round trip, test hooks. */
-#define BATON_LINK_COUNTER(name)						\
-static ssize_t name##_show(struct device *d, struct device_attribute *attr, char *buf) \
-{										\
-	struct baton_link *lk = netdev_priv(to_net_dev(d));			\
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(lk->name));			\
-}										\
-static DEVICE_ATTR_RO(name)
-
-BATON_LINK_COUNTER(malformed);
-BATON_LINK_COUNTER(oversized_rx);
-BATON_LINK_COUNTER(oversized_tx);
-BATON_LINK_COUNTER(bad_index);
-BATON_LINK_COUNTER(ring_full);
-BATON_LINK_COUNTER(tx_timeouts);
-BATON_LINK_COUNTER(rung);
-BATON_LINK_COUNTER(doorbells);
-BATON_LINK_COUNTER(hellos);
-BATON_LINK_COUNTER(byes);
-
-static ssize_t peer_show(struct device *d, struct device_attribute *attr, char *buf)
-{
-	struct baton_link *lk = netdev_priv(to_net_dev(d));
-
-	if (lk->dead)
-		return sysfs_emit(buf, "gone\n");
-	if (lk->stalled)
-		return sysfs_emit(buf, "stalled\n");
-	return sysfs_emit(buf, "%s\n", netif_carrier_ok(lk->dev) ? "up" : "down");
-}
-static DEVICE_ATTR_RO(peer);
-
-/* Round trips of the last `echo N > ping`: count min avg max in ns. */
-static ssize_t ping_show(struct device *d, struct device_attribute *attr, char *buf)
-{
-	struct baton_link *lk = netdev_priv(to_net_dev(d));
-	u64 avg;
-
-	mutex_lock(&lk->ping_lock);
-	avg = lk->rtt_count ? div64_u64(lk->rtt_sum_ns, lk->rtt_count) : 0;
-	mutex_unlock(&lk->ping_lock);
-	return sysfs_emit(buf, "%llu %llu %llu %llu\n", lk->rtt_count, lk->rtt_min_ns, avg,
-			  lk->rtt_max_ns);
-}
-
-/* N control-message round trips, one after the other; -ETIMEDOUT if the peer does not answer. */
-static ssize_t ping_store(struct device *d, struct device_attribute *attr, const char *buf,
-			  size_t count)
-{
-	struct baton_link *lk = netdev_priv(to_net_dev(d));
-	struct baton_link_ping p = {};
-	unsigned int n, i;
-	int ret;
-
-	ret = kstrtouint(buf, 0, &n);
-	if (ret)
-		return ret;
-	if (!n || n > 100000)
-		return -EINVAL;
-	mutex_lock(&lk->ping_lock);
-	lk->rtt_count = lk->rtt_sum_ns = lk->rtt_max_ns = 0;
-	lk->rtt_min_ns = U64_MAX;
-	for (i = 0; i < n; i++) {
-		reinit_completion(&lk->pong);
-		p.seq = ++lk->ping_seq;
-		p.sent_ns = ktime_get_ns();
-		ret = baton_link_send_ctl(lk, BATON_MSG_PING, &p, sizeof(p));
-		if (ret)
-			break;
-		if (!wait_for_completion_timeout(&lk->pong,
-						 msecs_to_jiffies(BATON_LINK_PING_MS))) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		lk->rtt_count++;
-		lk->rtt_sum_ns += lk->rtt_last_ns;
-		lk->rtt_min_ns = min(lk->rtt_min_ns, lk->rtt_last_ns);
-		lk->rtt_max_ns = max(lk->rtt_max_ns, lk->rtt_last_ns);
-	}
-	if (!lk->rtt_count)
-		lk->rtt_min_ns = 0;
-	mutex_unlock(&lk->ping_lock);
-	return ret ? ret : count;
-}
-static DEVICE_ATTR_RW(ping);
-
-/*
- * Test hooks for the link tests: "deaf"/"hear" stop and resume reading the peer's ring;
- * "malformed", "oversized" and "bad-index" send the peer what a broken kernel would.
- */
-static ssize_t test_store(struct device *d, struct device_attribute *attr, const char *buf,
-			  size_t count)
-{
-	struct baton_link *lk = netdev_priv(to_net_dev(d));
-	struct netdev_queue *txq = netdev_get_tx_queue(lk->dev, 0);
-	u8 junk[ETH_ZLEN] = {};
-	int ret = 0;
-
-	if (sysfs_streq(buf, "deaf")) {
-		WRITE_ONCE(lk->deaf, true);
-	} else if (sysfs_streq(buf, "hear")) {
-		WRITE_ONCE(lk->deaf, false);
-		local_bh_disable();
-		napi_schedule(&lk->napi);
-		local_bh_enable();
-	} else if (sysfs_streq(buf, "malformed")) {
-		ret = baton_link_send_raw(lk, BATON_MSG_MAX + 1, junk, sizeof(junk), sizeof(junk));
-	} else if (sysfs_streq(buf, "oversized")) {
-		ret = baton_link_send_raw(lk, BATON_MSG_NET, junk, sizeof(junk),
-					  BATON_LINK_SLOT_SIZE);
-	} else if (sysfs_streq(buf, "bad-index")) {
-		__netif_tx_lock_bh(txq);
-		if (!lk->dead)
-			WRITE_ONCE(lk->tx.ring->head, lk->tx.ring->head + 2 * BATON_LINK_SLOTS);
-		__netif_tx_unlock_bh(txq);
-		baton_link_ring_peer(lk);
-	} else {
-		return -EINVAL;
-	}
-	return ret ? ret : count;
-}
-static DEVICE_ATTR_WO(test);
-
-static struct attribute *baton_link_attrs[] = {
-	&dev_attr_peer.attr,
-	&dev_attr_malformed.attr,
-	&dev_attr_oversized_rx.attr,
-	&dev_attr_oversized_tx.attr,
-	&dev_attr_bad_index.attr,
-	&dev_attr_ring_full.attr,
-	&dev_attr_tx_timeouts.attr,
-	&dev_attr_rung.attr,
-	&dev_attr_doorbells.attr,
-	&dev_attr_hellos.attr,
-	&dev_attr_byes.attr,
-	&dev_attr_ping.attr,
-	&dev_attr_test.attr,
-	NULL,
-};
-
-static const struct attribute_group baton_link_group = {
-	.name = "baton_link",
-	.attrs = baton_link_attrs,
 };
 
 int baton_link_up(const struct baton_link_port *port)

@@ -1,13 +1,14 @@
 #!/bin/bash
-# Kernel C must be checkpatch-clean: baton.ko, the ledger header, and B's patch series,
-# checked with the checkpatch.pl of the kernel tree we build B from.
+# Kernel C must be checkpatch-clean: baton.ko, the link, the test's hang module, the ledger
+# header, and B's patch series, checked with the checkpatch.pl of the kernel tree we build B
+# from.
 #   scripts/checkpatch.sh BUILD_ROOT
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cp=${1:?build root}/kernel-b/src/scripts/checkpatch.pl
 [ -x "$cp" ] || { echo "checkpatch: $cp missing (kernel/build-b.sh extracts it)" >&2; exit 1; }
 fail=0
-for f in "$repo"/loader/module/*.[ch]; do
+for f in "$repo"/loader/module/*.[ch] "$repo"/link/*.[ch] "$repo"/qemu/workload/hang/*.c; do
 	"$cp" --no-tree --quiet --strict -f "$f" || fail=1
 done
 # The ABI header is also compiled as userspace C++: <stdint.h> types and static_assert are
@@ -19,5 +20,5 @@ done
 for p in $(grep -v '^#' "$repo/kernel/patches/series" || true); do
 	"$cp" --no-tree --quiet --strict "$repo/kernel/patches/$p" || fail=1
 done
-[ $fail = 0 ] && echo "checkpatch: module, ledger header and B's patches are clean"
+[ $fail = 0 ] && echo "checkpatch: module, link, ledger header and B's patches are clean"
 exit $fail

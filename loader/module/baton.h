@@ -41,6 +41,10 @@ int baton_send_nmi(u32 apic_id);
 extern struct mutex baton_lock;
 long baton_abort(void);
 
+/* baton_load.c: the partition kexec_load(KEXEC_ON_CRASH) filled, and a fresh ledger. */
+struct baton_load_args;
+long baton_load(struct baton_load_args __user *uarg);
+
 /* baton_b_died.c: B fell silent; past b_timeout_ms A takes back what B had. */
 void baton_b_silent(s64 age_ms);
 void baton_b_died_cancel(void);

@@ -9,7 +9,7 @@ b=; [ "${1:-}" = --b ] && { b=1; shift; }
 tree=$(realpath -m "${1:?headers or B build dir}"); out=$(realpath -m "${2:?out}"); version=${3:-dev}
 mkdir -p "$out"
 # The link (link/) is the same code in A's baton.ko and B's baton_link.ko.
-for f in "$here"/Kbuild "$here"/*.c "$here"/*.h "$here"/../../link/baton_net.c "$here"/../../link/baton_link.h; do
+for f in "$here"/Kbuild "$here"/*.c "$here"/*.h "$here"/../../link/baton_net*.[ch] "$here"/../../link/baton_link.h; do
 	cmp -s "$f" "$out/$(basename "$f")" || cp "$f" "$out/"
 done
 if [ -z "$b" ]; then
