@@ -127,4 +127,9 @@ TEST_CASE("guest_console: the UARTs alternate along a chain")
     CHECK(guest_console("console=ttyS1") == 0x3f8);
     CHECK(guest_console("") == 0x2f8);
     CHECK(guest_console("console=ttyS10") == 0x2f8);
+    // As /proc/cmdline shows it: a newline at the end, and any run of blanks between words.
+    CHECK(guest_console("nokaslr\tconsole=ttyS1,115200\n") == 0x3f8);
+    CHECK(guest_console("  console=ttyS0   console=ttyS1\n") == 0x3f8);
+    CHECK(cmdline_has("a  no_ipi_broadcast=1\n", "no_ipi_broadcast=1"));
+    CHECK_FALSE(cmdline_has("  \n", ""));
 }

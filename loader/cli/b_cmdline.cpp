@@ -3,6 +3,7 @@
 #include <array>
 
 #include "../../include/baton/ledger.h"
+#include "text_split.h"
 
 namespace {
 
@@ -42,17 +43,11 @@ std::string b_cmdline(std::string_view a_cmdline, std::string_view a_clocksource
     while (!a_clocksource.empty() && (a_clocksource.back() == '\n' || a_clocksource.back() == ' '))
         a_clocksource.remove_suffix(1);
     out.append(a_clocksource == "tsc" ? " tsc=reliable" : " tsc=unstable");
-    size_t i = 0;
-    while (i < a_cmdline.size()) {
-        size_t end = a_cmdline.find_first_of(" \t\n", i);
-        if (end == std::string_view::npos)
-            end = a_cmdline.size();
-        std::string_view word = a_cmdline.substr(i, end - i);
+    baton::cli::for_each_word(a_cmdline, [&](std::string_view word) {
         for (std::string_view p : kFromA)
-            if (word.size() > p.size() && word.substr(0, p.size()) == p)
+            if (word.size() > p.size() && word.starts_with(p))
                 out.append(" ").append(word);
-        i = end + 1;
-    }
+    });
     if (!append.empty())
         out.append(" ").append(append);
     return out;

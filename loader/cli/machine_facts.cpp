@@ -3,6 +3,7 @@
 
 #include "../../include/baton/ledger.h"
 #include "lib/plan.h"
+#include "text_split.h"
 
 #include <charconv>
 
@@ -17,23 +18,6 @@ std::string_view trim(std::string_view s)
     while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
-}
-
-// Each line of `text`, without its newline (and a carriage return).
-template <typename F>
-void for_each_line(std::string_view text, F f)
-{
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos)
-            nl = text.size();
-        std::string_view line = text.substr(pos, nl - pos);
-        if (!line.empty() && line.back() == '\r')
-            line.remove_suffix(1);
-        f(line);
-        pos = nl + 1;
-    }
 }
 
 std::optional<uint64_t> parse_decimal(std::string_view s)
@@ -200,18 +184,9 @@ bool a_runs_x2apic(std::string_view cpuinfo, std::string_view cmdline)
 
 bool cmdline_has(std::string_view cmdline, std::string_view param)
 {
-    size_t pos = 0;
-    while (pos < cmdline.size()) {
-        while (pos < cmdline.size() && (cmdline[pos] == ' ' || cmdline[pos] == '\n'))
-            pos++;
-        size_t end = cmdline.find_first_of(" \n", pos);
-        if (end == std::string_view::npos)
-            end = cmdline.size();
-        if (cmdline.substr(pos, end - pos) == param)
-            return true;
-        pos = end;
-    }
-    return false;
+    bool has = false;
+    for_each_word(cmdline, [&](std::string_view w) { has = has || w == param; });
+    return has;
 }
 
 uint32_t legacy_uarts(std::string_view text)

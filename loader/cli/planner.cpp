@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "plan_limits.h"
+#include "text_split.h"
 
 namespace baton::cli {
 
@@ -49,16 +50,11 @@ std::string cpu_list_text(const uint32_t* ids, size_t n)
 
 uint16_t guest_console(std::string_view host_cmdline)
 {
-    for (size_t i = 0; i < host_cmdline.size();) {
-        size_t end = host_cmdline.find_first_of(" \t\n", i);
-        if (end == std::string_view::npos)
-            end = host_cmdline.size();
-        const std::string_view w = host_cmdline.substr(i, end - i);
-        if (w == "console=ttyS1" || w.starts_with("console=ttyS1,"))
-            return 0x3f8;
-        i = end + 1;
-    }
-    return 0x2f8;
+    bool com2 = false;
+    for_each_word(host_cmdline, [&](std::string_view w) {
+        com2 = com2 || w == "console=ttyS1" || w.starts_with("console=ttyS1,");
+    });
+    return com2 ? 0x3f8 : 0x2f8;
 }
 
 namespace {

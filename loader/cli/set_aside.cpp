@@ -20,18 +20,6 @@ namespace {
 
 const char* const kLent = "/run/baton/lent";
 
-std::string block_path(const MemoryBlock& b)
-{
-    return "/sys/devices/system/memory/memory" + std::to_string(b.index) + "/state";
-}
-
-void online_again(const std::vector<MemoryBlock>& blocks)
-{
-    for (const MemoryBlock& b : blocks)
-        if (write_file(block_path(b), "online_movable"))
-            write_file(block_path(b), "online");
-}
-
 }  // namespace
 
 std::optional<std::string> set_aside(const Device& dev, PhysRange partition)
@@ -44,15 +32,15 @@ std::optional<std::string> set_aside(const Device& dev, PhysRange partition)
         const PhysRange r(PhysAddr(b.base), b.size);
         if (!r.overlaps(partition) || b.state == "offline")
             continue;
-        if (auto err = write_file(block_path(b), "offline")) {
-            online_again(offlined);
+        if (auto err = write_file(memory_block_state_path(b), "offline")) {
+            online_blocks(offlined);
             return "memory block " + std::to_string(b.index) + " (" + hex(b.base) +
                    ") of the partition would not go offline: " + *err;
         }
         offlined.push_back(b);
     }
     if (int err = dev.reserve(partition.begin(), partition.size())) {
-        online_again(offlined);
+        online_blocks(offlined);
         return reserve_error(err);
     }
     return std::nullopt;

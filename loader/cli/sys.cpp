@@ -273,17 +273,16 @@ Expected<std::vector<MemoryBlock>> memory_blocks()
     return out;
 }
 
-std::optional<std::string> online_offline_memory()
+std::string memory_block_state_path(const MemoryBlock& b)
 {
-    auto blocks = memory_blocks();
-    if (!blocks)
-        return blocks.error;
+    return "/sys/devices/system/memory/memory" + std::to_string(b.index) + "/state";
+}
+
+std::optional<std::string> online_blocks(const std::vector<MemoryBlock>& blocks)
+{
     std::string errs;
-    for (const MemoryBlock& b : *blocks.value) {
-        if (b.state != "offline")
-            continue;
-        const std::string path =
-            "/sys/devices/system/memory/memory" + std::to_string(b.index) + "/state";
+    for (const MemoryBlock& b : blocks) {
+        const std::string path = memory_block_state_path(b);
         if (write_file(path, "online_movable") && write_file(path, "online"))
             errs += (errs.empty() ? "" : "; ") + std::string("cannot online memory block ") +
                     std::to_string(b.index);
@@ -291,6 +290,18 @@ std::optional<std::string> online_offline_memory()
     if (errs.empty())
         return std::nullopt;
     return errs;
+}
+
+std::optional<std::string> online_offline_memory()
+{
+    auto blocks = memory_blocks();
+    if (!blocks)
+        return blocks.error;
+    std::vector<MemoryBlock> offline;
+    for (const MemoryBlock& b : *blocks.value)
+        if (b.state == "offline")
+            offline.push_back(b);
+    return online_blocks(offline);
 }
 
 int kexec_load_crash(uint64_t entry, std::span<const Segment> segs)

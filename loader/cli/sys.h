@@ -67,6 +67,9 @@ struct MemoryBlock {
 Expected<std::vector<MemoryBlock>> memory_blocks();
 // Onlines every offline block (movable if it can be): A's memory back after a return.
 std::optional<std::string> online_offline_memory();
+// Onlines these blocks (movable if it can be); what could not come online, or nothing.
+std::optional<std::string> online_blocks(const std::vector<MemoryBlock>& blocks);
+std::string memory_block_state_path(const MemoryBlock& b);
 
 // A PCI function in A's sysfs (segment 0), e.g. 0000:00:04.0.
 struct PciFunction {
