@@ -44,10 +44,9 @@ add_program() {
 		cp -L "$lib" "$root$lib"
 	done
 }
-# A also carries kexec-tools: `make bench` times the classic kexec -e.
-if [ "$role" = a ]; then
-	add_program /usr/sbin/kexec sbin/kexec kexec-tools
-fi
+# Every host carries kexec-tools: `make bench` times the classic kexec -e in A, and the
+# scenarios check that no kexec -p replaces the next kernel's crash image, in A and in B.
+add_program /usr/sbin/kexec sbin/kexec kexec-tools
 # B runs the kernel's own hotplug selftests (bash scripts; busybox has their other tools),
 # and they modprobe their error-injection module: modules.dep under B's release.
 if [ "$role" = b ]; then
