@@ -2,7 +2,8 @@
 /*
  * The inter-kernel link: baton0, an Ethernet device whose wire is a pair of rings in memory
  * both kernels map (include/baton/link_ring.h), with doorbell NMIs between them.  The same
- * file is built into A's baton.ko (Linux 6.1) and B's baton_link.ko (6.12).
+ * code (this file, baton_net_sysfs.c) is built into A's baton.ko (Linux 6.1) and B's
+ * baton_link.ko (6.12).
  *
  * Sending copies a frame into the next slot of this side's ring; receiving (NAPI) copies it
  * out of the peer's ring into an skb.  The peer is not trusted: every message is checked

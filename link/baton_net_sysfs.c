@@ -64,13 +64,15 @@ static DEVICE_ATTR_RO(peer);
 static ssize_t ping_show(struct device *d, struct device_attribute *attr, char *buf)
 {
 	struct baton_link *lk = netdev_priv(to_net_dev(d));
+	ssize_t len;
 	u64 avg;
 
 	mutex_lock(&lk->ping_lock);
 	avg = lk->rtt_count ? div64_u64(lk->rtt_sum_ns, lk->rtt_count) : 0;
+	len = sysfs_emit(buf, "%llu %llu %llu %llu\n", lk->rtt_count, lk->rtt_min_ns, avg,
+			 lk->rtt_max_ns);
 	mutex_unlock(&lk->ping_lock);
-	return sysfs_emit(buf, "%llu %llu %llu %llu\n", lk->rtt_count, lk->rtt_min_ns, avg,
-			  lk->rtt_max_ns);
+	return len;
 }
 
 /* N control-message round trips, one after the other; -ETIMEDOUT if the peer does not answer. */
@@ -79,7 +81,9 @@ static ssize_t ping_store(struct device *d, struct device_attribute *attr, const
 {
 	struct baton_link *lk = netdev_priv(to_net_dev(d));
 	struct baton_link_ping p = {};
+	const unsigned long timeout = msecs_to_jiffies(BATON_LINK_PING_MS);
 	unsigned int n, i;
+	long left;
 	int ret;
 
 	ret = kstrtouint(buf, 0, &n);
@@ -99,9 +103,9 @@ static ssize_t ping_store(struct device *d, struct device_attribute *attr, const
 		ret = baton_link_send_ctl(lk, BATON_MSG_PING, &p, sizeof(p));
 		if (ret)
 			break;
-		if (!wait_for_completion_timeout(&lk->pong,
-						 msecs_to_jiffies(BATON_LINK_PING_MS))) {
-			ret = -ETIMEDOUT;
+		left = wait_for_completion_interruptible_timeout(&lk->pong, timeout);
+		if (left <= 0) {
+			ret = left ? left : -ETIMEDOUT;
 			break;
 		}
 		lk->rtt_count++;

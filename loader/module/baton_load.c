@@ -7,6 +7,7 @@
  */
 #include <linux/ioport.h>
 #include <linux/kexec.h>
+#include <linux/overflow.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/apic.h>
@@ -36,7 +37,7 @@ long baton_load(struct baton_load_args __user *uarg)
 {
 	struct baton_ledger *l = baton_ledger();
 	struct baton_load_args args;
-	u64 crash_start, crash_end;
+	u64 crash_start, crash_end, part_end, block_end;
 	unsigned int i, j;
 	int ret;
 
@@ -49,11 +50,14 @@ long baton_load(struct baton_load_args __user *uarg)
 		return -EINVAL;
 	if (baton_find_crash_region(&crash_start, &crash_end))
 		return -ENOENT;
+	/* The CLI's numbers: no sum may wrap around. */
+	if (check_add_overflow(args.partition_base, args.partition_size, &part_end) ||
+	    check_add_overflow(args.launch_block, (u64)sizeof(struct baton_launch_block),
+			       &block_end))
+		return -ERANGE;
 	if (args.partition_base < crash_start || args.partition_size == 0 ||
-	    args.partition_base + args.partition_size - 1 > crash_end ||
-	    args.launch_block < args.partition_base ||
-	    args.launch_block + sizeof(struct baton_launch_block) >
-	    args.partition_base + args.partition_size)
+	    part_end - 1 > crash_end || args.launch_block < args.partition_base ||
+	    block_end > part_end)
 		return -ERANGE;
 	/* The image must be baton's: placed with the slot's pass, and nobody else's since. */
 	if (!kexec_crash_loaded() || !baton_slot_held())
