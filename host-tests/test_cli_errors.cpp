@@ -125,8 +125,8 @@ TEST_CASE("memory limits: late and hot ranges in the record, moves in the ledger
           "A's RAM that B takes when A stops is in 9 pieces; B's partition record holds 8 "
           "(BATON_MAX_LATE)");
     CHECK(check_memory_limits(eight, nine, 1) ==
-          "A's movable memory is in 9 separate ranges; B's partition record holds 8 "
-          "(BATON_MAX_LATE)");
+          "A's whole memory blocks outside the partition are in 9 separate ranges; B's "
+          "partition record holds 8 (BATON_MAX_LATE)");
     CHECK(has(*check_memory_limits({}, {}, BATON_MAX_MEM + 1), "65 memory blocks"));
 }
 

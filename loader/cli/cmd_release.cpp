@@ -241,9 +241,14 @@ int cmd_handover(const Args& a)
         bool hot = false;
         for (size_t i = 0; i < plan.value().nhot; i++)
             hot = hot || plan.value().hot[i].contains(br);
-        if (!hot || b.state != "online")
+        if (!hot)
             continue;
         const std::string name = "mem " + hex(b.base) + "+" + std::to_string(b.size >> 20) + "M";
+        if (b.state != "online") {
+            // Nothing of A's is there: B hot-adds it when A has stopped, like the others.
+            step(name, "stays with A until it stops (offline)", 0);
+            continue;
+        }
         if (b.valid_zones != "Movable") {
             // A's kernel allocates there: B hot-adds the block when A has stopped.
             step(name, "stays with A until it stops (not movable)", 0);

@@ -106,8 +106,9 @@ std::optional<std::string> check_memory_limits(const std::vector<PhysRange>& lat
         return "A's RAM that B takes when A stops is in " + n(late.size()) + " pieces; B's "
                "partition record holds " + n(BATON_MAX_LATE) + " (BATON_MAX_LATE)";
     if (hot.size() > BATON_MAX_LATE)
-        return "A's movable memory is in " + n(hot.size()) + " separate ranges; B's partition "
-               "record holds " + n(BATON_MAX_LATE) + " (BATON_MAX_LATE)";
+        return "A's whole memory blocks outside the partition are in " + n(hot.size()) +
+               " separate ranges; B's partition record holds " + n(BATON_MAX_LATE) +
+               " (BATON_MAX_LATE)";
     if (hot_blocks > BATON_MAX_MEM)
         return "A's movable memory is " + n(hot_blocks) + " memory blocks; the ledger tracks " +
                n(BATON_MAX_MEM) + " memory moves (BATON_MAX_MEM)";
