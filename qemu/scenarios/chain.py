@@ -13,9 +13,20 @@ first: a guest that dies, a host that panics, kexec -p in a host.
 """
 from scenarios import chain_faults
 from scenarios.chain_hop import abort_hop, hand_over_hop, host_ready, launch_next, release
-from scenarios.faults import run_parts
-from scenarios.handover import check_b_memtest_and_power_button, firmware_ram_kib, hand_over
+from scenarios.faults import attempt, run_parts
+from scenarios.handover import check_power_button, firmware_ram_kib, hand_over
 from scenarios.handover_steps import meminfo_kib
+
+
+def refuse_stock_kernel(ctx, host) -> None:
+    """Debian's stock 6.1 as the next kernel: refused with one line, nothing saved."""
+    rc, out = attempt(host, "baton plan --kernel /usr/lib/baton/debian-6.1/vmlinuz")
+    lines = [line for line in out.splitlines() if line.strip()]
+    ctx.report.check("a downgrade to Debian's stock 6.1 is refused with one line that says why",
+                     rc == 1 and len(lines) == 1 and "no partition-guest platform" in lines[0],
+                     f"rc {rc}: {' | '.join(lines[-2:])}")
+    saved = host.run("ls /run/baton/state 2>/dev/null | wc -l").strip()
+    ctx.report.check("the refused plan saved nothing", saved == "0", saved)
 
 
 def hops(ctx, r) -> None:
@@ -30,6 +41,7 @@ def hops(ctx, r) -> None:
         ctx.step("B -> C, first try: aborted once C runs")
         r.part = "hops b-to-c-aborted"  # each hop's figures and checks by its name
         host_ready(ctx, "B -> C", com2, 1)
+        refuse_stock_kernel(ctx, com2)
         figures["b_to_c_aborted"] = launch_next(ctx, "B -> C (aborted)", com2, com1)
         abort_hop(ctx, "B -> C (aborted)", com2, com1, last)
 
@@ -50,7 +62,7 @@ def hops(ctx, r) -> None:
                 hop["release"])
         hop.update(hand_over_hop(ctx, "C -> D", com1, com2, fw_ram, last))
         figures["c_to_d"] = hop
-        check_b_memtest_and_power_button(ctx, m)
+        check_power_button(ctx, m)  # D's memory test was its hop's
         r.part = "hops"
         r.metric("hops", figures)
 

@@ -88,14 +88,36 @@ def abort_hop(ctx, name: str, host, guest, before: dict) -> None:
     check_b_memtest(ctx, host, f"{name}: the host's RAM after the abort", 300)
 
 
+def check_steps(ctx, name: str, text: str, own_ram) -> None:
+    """The host's step lines: movable blocks went over while it ran; what stays until it
+    stops (not movable) is its own boot partition, which holds its kernel."""
+    r = ctx.report
+    steps = re.findall(r"handover: mem (0x[0-9a-f]+)\+128M +(.+?) \([\d.]+ ms\)", text)
+    r.metric("mem_steps", [f"{b}: {res}" for b, res in steps])
+    r.check(f"{name}: the host handed memory blocks over while it ran",
+            any(res == "-> B" for _, res in steps), str(steps[:3]))
+    kept = [int(b, 16) for b, res in steps if res.endswith("(not movable)")]
+    if not own_ram:
+        r.check(f"{name}: the host's own partition is in its dmesg", False)
+        return
+    lo, hi = int(own_ram.group(1), 16) & ~((128 << 20) - 1), int(own_ram.group(2), 16) + 1
+    r.check(f"{name}: the blocks that stay until the host stops are its own partition's",
+            kept and all(lo <= b < hi for b in kept) and len(kept) == (hi - lo) >> 27,
+            f"{[hex(b) for b in kept]} in {lo:#x}-{hi - 1:#x}")
+
+
 def hand_over_hop(ctx, name: str, host, guest, fw_ram: int, before: dict) -> dict:
     """`baton handover` in the host; the next kernel has everything, nothing leaked."""
     r = ctx.report
     figures = {}
+    own_ram = re.search(r"partition guest, \d+ CPUs, RAM (0x[0-9a-f]+)-(0x[0-9a-f]+)",
+                        host.run("dmesg | grep 'partition guest'"))
+    start = len(host.text())
     t0 = time.monotonic()
     host.send("baton handover\n")
-    host.expect(r"handover: cpu 0 +A stops now", 300, f"{name}: the handover's last step")
+    last = host.expect(r"handover: cpu 0 +A stops now", 300, f"{name}: the handover's last step")
     figures["handover_until_last_step_s"] = round(time.monotonic() - t0, 2)
+    check_steps(ctx, name, host.text()[start:last.end()], own_ram)
     dmesg = check_b_has_everything(ctx, guest, fw_ram)
     r.check(f"{name}: the new kernel says it owns the machine",
             "this kernel owns the machine" in dmesg)
