@@ -51,5 +51,10 @@ void baton_link_ring_peer(struct baton_link *lk);
 int baton_link_send_raw(struct baton_link *lk, u16 type, const void *payload, u32 len,
 			u32 claimed_len);
 int baton_link_send_ctl(struct baton_link *lk, u16 type, const void *payload, u32 len);
+/* After a message went out, or could not: stop the queue while the ring is full. */
+void baton_link_tx_flow(struct baton_link *lk);
+void baton_link_hello(struct baton_link *lk, bool want_reply);
+/* baton_net_rx.c: NAPI's poll of the peer's ring. */
+int baton_link_poll(struct napi_struct *napi, int budget);
 
 #endif
