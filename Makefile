@@ -13,7 +13,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 export CCACHE_MAXSIZE ?= 8G
 
-.PHONY: all deps kernels cmake test demo bench clean help
+.PHONY: all deps kernels cmake test demo bench host-tests clean help
 
 all: cmake
 
@@ -21,6 +21,7 @@ help:
 	@echo "make demo   build everything, boot the VM, show the standalone boot of B"
 	@echo "make test   build everything, run host tests, build checks and QEMU scenarios"
 	@echo "make bench  baton's handover against kexec -e and a full reboot (not a test)"
+	@echo "make host-tests  the library, the CLI and their tests only (no kernel build)"
 	@echo "make clean  remove build/ (keeps nothing)"
 
 deps:
@@ -41,6 +42,13 @@ test: cmake
 
 demo: cmake
 	@python3 qemu/demo.py
+
+# The hosted parts alone, in their own build folder: minutes, not a kernel build.
+host-tests: deps
+	@cmake -S . -B $(BUILD)/host -G Ninja -DBATON_HOST_ONLY=ON -DBATON_BUILD_ROOT=$(BUILD) \
+		-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache >/dev/null
+	@cmake --build $(BUILD)/host
+	@cd $(BUILD)/host && ctest --output-on-failure -j2
 
 bench: cmake
 	@python3 qemu/bench.py

@@ -4,7 +4,7 @@
 // /sys/firmware/acpi/tables/APIC, and both refuse a machine beyond the ledger's tables alike.
 #pragma once
 
-#include "../../include/baton/ledger.h"
+#include "../include/baton/ledger.h"
 #include "acpi_table.h"
 
 namespace baton {

@@ -9,7 +9,7 @@
 
 #include "e820.h"
 #include "phys.h"
-#include "../../include/baton/ledger.h"
+#include "../include/baton/ledger.h"
 
 namespace baton {
 

@@ -1,5 +1,5 @@
-# The trampoline's pure logic: compiled freestanding into the trampoline and hosted into the
-# host tests and the CLI.  No hardware access in here.
+# baton's pure logic: compiled freestanding into the trampoline (trampoline/CMakeLists.txt)
+# and hosted into the CLI and the host tests (lib/CMakeLists.txt).  No hardware access here.
 set(BATON_LIB_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/e820.cpp
   ${CMAKE_CURRENT_LIST_DIR}/plan.cpp

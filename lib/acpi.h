@@ -3,7 +3,7 @@
 // B's CPUs, so B neither counts nor INIT-SIPIs A's CPUs.  Every other table is shared as is.
 #pragma once
 
-#include "../../include/baton/ledger.h"
+#include "../include/baton/ledger.h"
 #include "acpi_table.h"
 
 namespace baton {

@@ -3,7 +3,7 @@
 // domain, each CPU and memory range is on, for B's partition record.  Pure, like madt.h.
 #pragma once
 
-#include "../../include/baton/ledger.h"
+#include "../include/baton/ledger.h"
 #include "acpi_table.h"
 
 namespace baton {
