@@ -6,7 +6,6 @@
 #include <catch2/catch.hpp>
 
 #include <string>
-#include <variant>
 
 #include "acpi_fixture.h"
 #include "planner.h"
@@ -93,15 +92,15 @@ inline PlanOptions b8()
 inline std::string refused(const MachineFacts& f, const PlanOptions& o)
 {
     auto r = make_plan(f, o);
-    REQUIRE(std::holds_alternative<std::string>(r));
-    return std::get<std::string>(r);
+    REQUIRE(!r);
+    return r.error.what;
 }
 
-inline const LaunchPlan& planned(const std::variant<LaunchPlan, std::string>& r)
+inline const LaunchPlan& planned(const Expected<LaunchPlan>& r)
 {
-    if (auto* e = std::get_if<std::string>(&r))
-        FAIL(*e);
-    return std::get<LaunchPlan>(r);
+    if (!r)
+        FAIL(r.error.what);
+    return *r.value;
 }
 
 }  // namespace baton::test

@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <string>
-#include <variant>
 
 #include "plan_limits.h"
 #include "planner_fixture.h"
@@ -60,8 +59,8 @@ PlanOptions debian_b()
     PlanOptions o = b8();
     auto limit = b_cpu_limit(std::string("CONFIG_SMP=y\nCONFIG_BATON_GUEST=y\nCONFIG_NR_CPUS=8192\n"),
                              o.b_config);
-    REQUIRE(std::holds_alternative<uint64_t>(limit));
-    o.b_nr_cpus = std::get<uint64_t>(limit);
+    REQUIRE(bool(limit));
+    o.b_nr_cpus = *limit.value;
     return o;
 }
 
@@ -166,7 +165,7 @@ TEST_CASE("plan: the firmware's tables, checked as the trampoline reads them")
         iso(b, 8, 23 + pins);  // the table's last pin: fine
         b.erase(b.end() - 20, b.end() - 10);
         f.madt = text(sdt("APIC", b));
-        CHECK(std::holds_alternative<LaunchPlan>(make_plan(f, o)));
+        CHECK(bool(make_plan(f, o)));
     }
     SECTION("a CPU that xAPIC mode cannot address, with A in xAPIC mode")
     {
@@ -178,7 +177,7 @@ TEST_CASE("plan: the firmware's tables, checked as the trampoline reads them")
                                "address (IDs 0-254), and A runs its local APICs in xAPIC mode: "
                                "boot A without nox2apic");
         f.x2apic = true;
-        CHECK(std::holds_alternative<LaunchPlan>(make_plan(f, o)));
+        CHECK(bool(make_plan(f, o)));
     }
     SECTION("more SRAT memory ranges than the record holds")
     {
@@ -214,6 +213,6 @@ TEST_CASE("plan: the firmware's tables, checked as the trampoline reads them")
         Bytes m(8, 0);
         mcfg_allocation(m, 0xb0000000, 0, 0, 255);
         f.mcfg = text(sdt("MCFG", m));
-        CHECK(std::holds_alternative<LaunchPlan>(make_plan(f, o)));
+        CHECK(bool(make_plan(f, o)));
     }
 }

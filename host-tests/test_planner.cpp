@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <string>
-#include <variant>
 
 #include "planner_fixture.h"
 
@@ -198,7 +197,7 @@ TEST_CASE("plan: a machine beyond the ledger, the record or B is refused up fron
     SECTION("exactly what B runs is fine")
     {
         f.present_cpus = 8;
-        CHECK(std::holds_alternative<LaunchPlan>(make_plan(f, o)));
+        CHECK(bool(make_plan(f, o)));
     }
     SECTION("more --pci functions than the record holds")
     {
@@ -214,7 +213,7 @@ TEST_CASE("plan: a machine beyond the ledger, the record or B is refused up fron
             f.pci.push_back({0x100 + (i << 3), true, false});
         f.pci.push_back({0x0, true, true});    // the host bridge stays
         f.pci.push_back({0x8, false, false});  // no driver in A: nothing to hand over
-        CHECK(std::holds_alternative<LaunchPlan>(make_plan(f, o)));
+        CHECK(bool(make_plan(f, o)));
         f.pci.push_back({0x200, true, false});
         CHECK(refused(f, o) == "A drives " + std::to_string(BATON_MAX_PCI + 1) +
                                    " PCI functions; B adopts at most " +

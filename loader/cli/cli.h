@@ -9,23 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
+#include "outcome.h"
 #include "planner.h"
 #include "sys.h"
 
 namespace baton::cli {
 
-struct Args {
-    std::string command;
-    std::map<std::string, std::string> opts;  // --key value / --flag
-    std::vector<std::string> pos;              // positional words after the command
-    bool json = false;
-    bool help = false;
-};
-
-// One line on stderr (and {"ok":false,"error":...} with --json), exit status 1: every
-// refusal goes through here.
-int refuse(const std::string& why, bool json);
-std::string opt(const Args& a, const std::string& k, const std::string& def = "");
+// One line on stderr (and error_json() on stdout with --json); returns the error's exit
+// status: every refusal and failure goes through here.
+int refuse(const Error& why, bool json);
 std::string state_name(uint32_t s);
 void print_ok(const Args& a, const std::string& text);
 
@@ -39,7 +32,7 @@ struct SavedState {
     std::vector<PlannedCpu> cpus;
     bool set_aside = false;  // the partition becomes the crash region at load (LaunchPlan)
 };
-std::optional<std::string> save_state(const LaunchPlan& lp);
+Failure save_state(const LaunchPlan& lp);
 std::optional<SavedState> load_state();
 
 // baton.ko and the ledger's state, which most commands start from.
@@ -52,7 +45,7 @@ Expected<Session> open_session();
 
 // Before a command reads or changes anything: the line that refuses a caller without
 // CAP_SYS_BOOT, or a kernel A that is locked down.
-std::optional<std::string> privilege_refusal(const std::string& command);
+Failure privilege_refusal(const std::string& command);
 
 // main.cpp: whether A's panic reaches baton.ko's notifier (its failover to B) before any
 // crash kexec: `baton launch` makes it so, abort restores it.

@@ -59,7 +59,7 @@ std::string online_cpus(const std::vector<PlannedCpu>& cpus)
     for (const PlannedCpu& c : cpus)
         if (!cpu_online(c.a_cpu))
             if (auto err = set_cpu_online(c.a_cpu, true))
-                errs += (errs.empty() ? "" : "; ") + *err;
+                errs += (errs.empty() ? "" : "; ") + err->what;
     return errs;
 }
 
@@ -69,7 +69,7 @@ std::string online_cpus(const std::vector<PlannedCpu>& cpus)
 const char* const kPostNotifiers = "/sys/module/kernel/parameters/crash_kexec_post_notifiers";
 const char* const kPostNotifiersSet = "/run/baton/post-notifiers-set";
 
-std::optional<std::string> panic_runs_notifiers_first()
+Failure panic_runs_notifiers_first()
 {
     auto now = read_file(kPostNotifiers);
     if (!now)
@@ -106,10 +106,10 @@ int cmd_load(const Args& a)
     if (!saved)
         return refuse("no plan: run baton plan first", a.json);
 
-    const std::string dir = opt(a, "dir", kDefaultDir);
-    const std::string tpath = opt(a, "trampoline", dir + "/trampoline.bin");
-    const std::string kpath = opt(a, "kernel", dir + "/bzImage");
-    const std::string ipath = opt(a, "initrd", dir + "/initramfs.cpio.gz");
+    const std::string dir = a.get("dir", kDefaultDir);
+    const std::string tpath = a.get("trampoline", dir + "/trampoline.bin");
+    const std::string kpath = a.get("kernel", dir + "/bzImage");
+    const std::string ipath = a.get("initrd", dir + "/initramfs.cpio.gz");
     auto tramp = read_bytes(tpath);
     auto kernel = read_bytes(kpath);
     auto initrd = read_bytes(ipath);
@@ -146,7 +146,7 @@ int cmd_load(const Args& a)
         return refuse(tpath + ": the trampoline has no crash entry", a.json);
 
     // Digests: the published manifest if there is one, else the files as read now.
-    auto manifest = read_manifest(opt(a, "digests", dir + "/SHA256SUMS"));
+    auto manifest = read_manifest(a.get("digests", dir + "/SHA256SUMS"));
     std::string kd = manifest.count(basename_of(kpath)) ? manifest[basename_of(kpath)]
                                                          : sha256_of(*kernel.value);
     std::string id = manifest.count(basename_of(ipath)) ? manifest[basename_of(ipath)]
@@ -163,7 +163,7 @@ int cmd_load(const Args& a)
     auto a_clock = read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource");
     std::string cmdline = b_cmdline(a_cmdline ? *a_cmdline.value : std::string(),
                                     a_clock ? *a_clock.value : std::string(), plan.console_port,
-                                    a.opts.count("append") ? opt(a, "append") : std::string());
+                                    a.has("append") ? a.get("append") : std::string());
     if (cmdline.size() >= BATON_CMDLINE_MAX || cmdline.size() > k.value().cmdline_max)
         return refuse("B's command line is too long", a.json);
 
@@ -212,7 +212,7 @@ int cmd_load(const Args& a)
         std::string back;
         if (saved->set_aside)
             if (auto err = give_back(ses.dev))
-                back = " (and: " + *err + ")";
+                back = " (and: " + err->what + ")";
         return refuse(why + back, a.json);
     };
     // From here the crash slot is baton's: nothing else loads, unloads or shrinks it.
@@ -234,7 +234,7 @@ int cmd_load(const Args& a)
         la.apic_ids[i] = plan.cpus[i];
     if (int err = ses.dev.load(la)) {
         const auto unloaded = ses.dev.unload_own_image();  // no partial load
-        return undo(load_error(err) + (unloaded ? " (and: " + *unloaded + ")" : ""));
+        return undo(load_error(err) + (unloaded ? " (and: " + unloaded->what + ")" : ""));
     }
     if (a.json) {
         Json j;
@@ -265,7 +265,7 @@ int cmd_launch(const Args& a)
         return refuse("no plan: run baton plan first", a.json);
 
     if (auto err = panic_runs_notifiers_first())
-        return refuse(*err + ": launch refused, nothing changed", a.json);
+        return refuse(err->what + ": launch refused, nothing changed", a.json);
     auto plan = parse_plan(Str(saved->plan_text.data(), saved->plan_text.size()));
     if (!plan.ok())
         return refuse(std::string("saved plan: ") + plan.error().msg.c_str(), a.json);
@@ -273,7 +273,7 @@ int cmd_launch(const Args& a)
     if (auto err = lend_console(plan.value().console_port)) {
         unlend_console();
         panic_order_restore();
-        return refuse(*err + ": launch refused, nothing changed", a.json);
+        return refuse(err->what + ": launch refused, nothing changed", a.json);
     }
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<PlannedCpu> offlined;
@@ -299,7 +299,9 @@ int cmd_launch(const Args& a)
     if (!a.json)
         printf("launch: INIT-SIPI sent to APIC ID %u; waiting for B\n", saved->cpus[0].apic_id);
 
-    const double timeout = atof(opt(a, "timeout", "120").c_str());
+    const auto timeout = number_option(a, "timeout", 120, 1, 3600);
+    if (!timeout)
+        return refuse(timeout.error, a.json);
     uint32_t last = BATON_STATE_LAUNCHED;
     for (;;) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -317,9 +319,9 @@ int cmd_launch(const Args& a)
             std::string why(s->ledger.message, strnlen(s->ledger.message, sizeof(s->ledger.message)));
             ses.dev.abort();
             std::string back = online_cpus(saved->cpus);
-            return refuse("the trampoline refused: " + why + "; B's CPUs are back in A" +
-                              (back.empty() ? "" : " (but: " + back + ")"),
-                          a.json);
+            return refuse(Error("the trampoline refused: " + why + "; B's CPUs are back in A" +
+                                    (back.empty() ? "" : " (but: " + back + ")"),
+                                Exit::b_failed), a.json);
         }
         if (now == BATON_STATE_B_RUNNING) {
             if (a.json) {
@@ -331,9 +333,12 @@ int cmd_launch(const Args& a)
             }
             return 0;
         }
-        if (secs > timeout)
-            return refuse("B did not start its heartbeat within " + opt(a, "timeout", "120") +
-                              " s (state " + state_name(now) + "): see baton status, baton abort",
+        if (secs > double(*timeout.value))
+            return refuse(Error("B did not start its heartbeat within " +
+                                    std::to_string(*timeout.value) + " s (state " +
+                                    state_name(now) + ")",
+                                Exit::b_failed,
+                                "B's CPUs stay offline in A: see baton status, baton abort"),
                           a.json);
     }
 }
@@ -351,14 +356,14 @@ int cmd_abort(const Args& a)
     // Only baton's own image: a crash kernel someone else loaded is not abort's to remove.
     if (session.value->status.crash_slot & BATON_SLOT_HELD)
         if (auto err = dev.unload_own_image())
-            back += (back.empty() ? "" : "; ") + *err;
+            back += (back.empty() ? "" : "; ") + err->what;
     // The partition, if set aside, and A's memory blocks B had, online again.
     if (auto err = give_back(dev))
-        back += (back.empty() ? "" : "; ") + *err;
+        back += (back.empty() ? "" : "; ") + err->what;
     unlend_console();
     panic_order_restore();
     if (!back.empty())
-        return refuse("B stopped, but " + back, a.json);
+        return refuse(Error("B stopped, but " + back, Exit::partway), a.json);
     print_ok(a, "abort: B stopped, its CPUs and memory are online in A again, its image is unloaded");
     return 0;
 }
@@ -384,7 +389,7 @@ int cmd_unload(const Args& a)
     if (state != BATON_STATE_EMPTY)
         ses.dev.abort();
     if (auto err = give_back(ses.dev))
-        return refuse("B's image is unloaded, but " + *err, a.json);
+        return refuse("B's image is unloaded, but " + err->what, a.json);
     unlend_console();
     print_ok(a, "unload: B's image is gone from the crashkernel region");
     return 0;

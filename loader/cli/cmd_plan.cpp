@@ -92,30 +92,30 @@ int cmd_plan(const Args& a)
     if (!facts)
         return refuse(facts.error, a.json);
     PlanOptions o;
-    if (a.opts.count("partition"))
-        o.partition = opt(a, "partition");
-    if (a.opts.count("cpus")) {
+    if (a.has("partition"))
+        o.partition = a.get("partition");
+    if (a.has("cpus")) {
         std::string err;
-        o.cpus = parse_cpu_list(opt(a, "cpus"), err);
+        o.cpus = parse_cpu_list(a.get("cpus"), err);
         if (!err.empty())
             return refuse(err, a.json);
     }
-    if (a.opts.count("pci")) {
-        std::stringstream ss(opt(a, "pci"));
+    if (a.has("pci")) {
+        std::stringstream ss(a.get("pci"));
         std::string item;
         while (std::getline(ss, item, ','))
             o.pci.push_back(item);
     }
-    const std::string dir = opt(a, "dir", kDefaultDir);
-    const std::string kernel = opt(a, "kernel", dir + "/bzImage");
-    const std::string initrd = opt(a, "initrd", dir + "/initramfs.cpio.gz");
+    const std::string dir = a.get("dir", kDefaultDir);
+    const std::string kernel = a.get("kernel", dir + "/bzImage");
+    const std::string initrd = a.get("initrd", dir + "/initramfs.cpio.gz");
     // B's CPU limit, from its build's .config staged next to its bzImage.
     o.b_config = kernel + ".config";
     const auto config = read_file(o.b_config);
     auto limit = b_cpu_limit(config ? config.value : std::nullopt, o.b_config);
-    if (auto* err = std::get_if<std::string>(&limit))
-        return refuse(*err, a.json);
-    o.b_nr_cpus = std::get<uint64_t>(limit);
+    if (!limit)
+        return refuse(limit.error, a.json);
+    o.b_nr_cpus = *limit.value;
     if (auto img = read_bytes(kernel)) {
         auto k = parse_bzimage(img.value->data(), img.value->size());
         if (!k.ok())
@@ -128,9 +128,9 @@ int cmd_plan(const Args& a)
         return refuse(img.error, a.json);
     }
     auto r = make_plan(*facts.value, o);
-    if (auto* err = std::get_if<std::string>(&r))
-        return refuse(*err, a.json);
-    const LaunchPlan& lp = std::get<LaunchPlan>(r);
+    if (!r)
+        return refuse(r.error, a.json);
+    const LaunchPlan& lp = *r.value;
     if (auto err = save_state(lp))
         return refuse(*err, a.json);
     print_plan(lp, a.json);

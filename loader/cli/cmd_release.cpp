@@ -18,19 +18,16 @@ namespace baton::cli {
 namespace {
 
 // --timeout-ms of release and handover: how long B has to take a request (default 5 s).
-std::optional<uint32_t> timeout_ms(const Args& a)
+Expected<unsigned long> timeout_ms(const Args& a)
 {
-    const std::string v = opt(a, "timeout-ms", "5000");
-    char* end = nullptr;
-    const unsigned long t = strtoul(v.c_str(), &end, 10);
-    if (v.empty() || *end || t == 0 || t > 600000)
-        return std::nullopt;
-    return uint32_t(t);
+    return number_option(a, "timeout-ms", 5000, 1, 600000);
 }
 
-std::string bad_timeout(const Args& a)
+// The handover stopped at a step: what moved stays with B, the rest with A.
+Error stopped_at(const std::string& step, const std::string& why)
 {
-    return "--timeout-ms: '" + opt(a, "timeout-ms") + "' is not 1..600000";
+    return Error("handover stopped at " + step + ": " + why, Exit::partway,
+                 "what moved before is B's, the rest is A's: baton abort returns it all to A");
 }
 
 // A PCI function is fenced (driver_override) so nothing in A binds it again, baton.ko unbinds
@@ -39,14 +36,14 @@ int release_pci(const Device& dev, const PciFunction& f, const baton_release_arg
                 std::string* back)
 {
     if (auto e = pci_fence_for_b(f)) {
-        *back = " (" + *e + ")";
+        *back = " (" + e->what + ")";
         return EBUSY;
     }
     const ExpeditedRcu fast_teardown;
     const int err = dev.release(r);
     if (err && err != EIO)
         if (auto e = pci_give_back(f))
-            *back = " (but: " + *e + ")";
+            *back = " (but: " + e->what + ")";
     return err;
 }
 
@@ -62,7 +59,8 @@ int cmd_release(const Args& a)
     const unsigned long n = strtoul(id.c_str(), &end, 0);
     if (what == "cpu") {
         if (id.empty() || *end || n > 4095)
-            return refuse("release cpu: '" + id + "' is not a CPU number", a.json);
+            return refuse(Error("release cpu: '" + id + "' is not a CPU number", Exit::usage),
+                          a.json);
         r.resource = BATON_RES_CPU;
         r.arg = n;
     } else if (what == "mem") {
@@ -70,34 +68,36 @@ int cmd_release(const Args& a)
         const size_t plus = id.find('+');
         const std::string bad = "release mem: '" + id + "' is not BASE+SIZE (e.g. 0x8000000+128M)";
         if (plus == std::string::npos)
-            return refuse(bad, a.json);
+            return refuse(Error(bad, Exit::usage), a.json);
         auto base = parse_size(Str(id.data(), plus));
         auto size = parse_size(Str(id.data() + plus + 1, id.size() - plus - 1));
         if (!base.ok() || !size.ok() || size.value() == 0)
-            return refuse(bad, a.json);
+            return refuse(Error(bad, Exit::usage), a.json);
         r.resource = BATON_RES_MEM;
         r.arg = base.value();
         r.size = size.value();
     } else if (what == "pci") {
         auto bdf = parse_bdf(Str(id.data(), id.size()));
         if (!bdf.ok())
-            return refuse("release pci: '" + id + "' is not a PCI address BB:DD.F", a.json);
+            return refuse(Error("release pci: '" + id + "' is not a PCI address BB:DD.F",
+                                Exit::usage), a.json);
         r.resource = BATON_RES_PCI;
         r.arg = bdf.value();
     } else if (what == "irq") {
         if (id.empty() || *end || n > 255)
-            return refuse("release irq: '" + id + "' is not an IOAPIC pin's GSI (0-255)", a.json);
+            return refuse(Error("release irq: '" + id + "' is not an IOAPIC pin's GSI (0-255)",
+                                Exit::usage), a.json);
         r.resource = BATON_RES_IRQ;
         r.arg = n;
     } else {
-        return refuse("release: unknown resource '" + what +
-                          "' (baton release cpu N | mem BASE+SIZE | pci BB:DD.F | irq GSI)",
-                      a.json);
+        return refuse(Error("release: unknown resource '" + what +
+                                "' (baton release cpu N | mem BASE+SIZE | pci BB:DD.F | irq GSI)",
+                            Exit::usage), a.json);
     }
     const auto t = timeout_ms(a);
     if (!t)
-        return refuse(bad_timeout(a), a.json);
-    r.timeout_ms = *t;
+        return refuse(t.error, a.json);
+    r.timeout_ms = uint32_t(*t.value);
 
     auto session = open_session();
     if (!session)
@@ -112,7 +112,7 @@ int cmd_release(const Args& a)
     if (r.resource == BATON_RES_PCI) {
         auto f = pci_function(uint32_t(r.arg));
         if (!f)
-            return refuse("release " + name + ": " + f.error, a.json);
+            return refuse("release " + name + ": " + f.error.what, a.json);
         if ((f.value->pci_class >> 16) == 0x06)
             return refuse("release " + name + ": a bridge stays with the machine", a.json);
         pci = *f.value;
@@ -122,9 +122,10 @@ int cmd_release(const Args& a)
     // Memory that came back to A (B refused it, or did not take it) is added to A offline.
     if (r.resource == BATON_RES_MEM && err && err != EIO)
         if (auto e = online_offline_memory())
-            back = " (but: " + *e + ")";
+            back = " (but: " + e->what + ")";
     if (err)
-        return refuse("release " + name + ": " + release_error(r.resource, err, *t) + back, a.json);
+        return refuse("release " + name + ": " + release_error(r.resource, err, r.timeout_ms) + back,
+                      a.json);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (a.json) {
@@ -147,9 +148,10 @@ const char* const kHandoverLock = "/run/baton/handover.lock";
 // `baton handover`: every resource, one at a time, then A stops.
 int cmd_handover(const Args& a)
 {
-    const auto t = timeout_ms(a);
-    if (!t)
-        return refuse(bad_timeout(a), a.json);
+    const auto timeout = timeout_ms(a);
+    if (!timeout)
+        return refuse(timeout.error, a.json);
+    const uint32_t t = uint32_t(*timeout.value);
     auto session = open_session();
     if (!session)
         return refuse(session.error, a.json);
@@ -191,16 +193,15 @@ int cmd_handover(const Args& a)
         baton_release_args r{};
         r.resource = BATON_RES_PCI;
         r.arg = f.id;
-        r.timeout_ms = *t;
+        r.timeout_ms = t;
         std::string back;
         const auto s = std::chrono::steady_clock::now();
         const int err = release_pci(ses.dev, f, r, &back);
         const double ms = std::chrono::duration<double, std::milli>(
                               std::chrono::steady_clock::now() - s).count();
         if (err)
-            return refuse("handover stopped at pci " + f.name.substr(5) + ": " +
-                              release_error(r.resource, err, *t) + back +
-                              " (baton abort returns the rest)", a.json);
+            return refuse(stopped_at("pci " + f.name.substr(5),
+                                     release_error(r.resource, err, t) + back), a.json);
         step("pci " + f.name.substr(5), "-> B (was " + f.driver + " in A)", ms);
     }
 
@@ -217,12 +218,11 @@ int cmd_handover(const Args& a)
         baton_release_args r{};
         r.resource = BATON_RES_CPU;
         r.arg = uint64_t(cpu);
-        r.timeout_ms = *t;
+        r.timeout_ms = t;
         auto [err, ms] = timed(r);
         if (err)
-            return refuse("handover stopped at cpu " + std::to_string(cpu) + ": " +
-                              release_error(r.resource, err, *t) +
-                              " (baton abort returns the rest)", a.json);
+            return refuse(stopped_at("cpu " + std::to_string(cpu),
+                                     release_error(r.resource, err, t)), a.json);
         step("cpu " + std::to_string(cpu), "-> B", ms);
     }
 
@@ -258,7 +258,7 @@ int cmd_handover(const Args& a)
         r.resource = BATON_RES_MEM;
         r.arg = b.base;
         r.size = b.size;
-        r.timeout_ms = *t;
+        r.timeout_ms = t;
         auto [err, ms] = timed(r);
         if (err == EADDRINUSE) {
             // Pages that will not move: B hot-adds the block when A has stopped.
@@ -268,9 +268,8 @@ int cmd_handover(const Args& a)
         if (err) {
             std::string back;
             if (auto e = online_offline_memory())
-                back = " (but: " + *e + ")";
-            return refuse("handover stopped at " + name + ": " + release_error(r.resource, err, *t) +
-                              back + " (baton abort returns the rest)", a.json);
+                back = " (but: " + e->what + ")";
+            return refuse(stopped_at(name, release_error(r.resource, err, t) + back), a.json);
         }
         step(name, "-> B", ms);
     }
@@ -286,7 +285,7 @@ int cmd_handover(const Args& a)
     // The step line must leave the UART before A gives the UART away.
     tcdrain(STDOUT_FILENO);
     const int err = ses.dev.hand_over(uarts);
-    return refuse("A could not stop: " + hand_over_error(err), a.json);
+    return refuse(stopped_at("cpu 0", "A could not stop: " + hand_over_error(err)), a.json);
 }
 
 }  // namespace baton::cli

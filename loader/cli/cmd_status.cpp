@@ -121,9 +121,9 @@ int cmd_status(const Args& a)
 {
     baton_status from_file{};
     std::optional<Session> session_storage;
-    const bool file = a.opts.count("ledger") != 0;
+    const bool file = a.has("ledger");
     if (file) {
-        auto st = status_from_file(opt(a, "ledger"));
+        auto st = status_from_file(a.get("ledger"));
         if (!st)
             return refuse(st.error, a.json);
         from_file = *st.value;
@@ -140,7 +140,7 @@ int cmd_status(const Args& a)
     // B is alive while its heartbeat moves; dead when it stopped, or never started in time.
     std::string health = "-";
     if (file) {
-        health = "(from " + opt(a, "ledger") + ")";
+        health = "(from " + a.get("ledger") + ")";
     } else if (state == BATON_STATE_B_RUNNING || state == BATON_STATE_B_BOOTING ||
                state == BATON_STATE_LAUNCHED) {
         if (s.heartbeat_age_ms >= 0)

@@ -22,7 +22,7 @@ AcpiTable table(const std::optional<std::string>& bytes)
 
 }  // namespace
 
-std::variant<uint64_t, std::string> b_cpu_limit(const std::optional<std::string>& config,
+Expected<uint64_t> b_cpu_limit(const std::optional<std::string>& config,
                                                 const std::string& path)
 {
     if (!config)
@@ -38,7 +38,7 @@ std::variant<uint64_t, std::string> b_cpu_limit(const std::optional<std::string>
     return *v;
 }
 
-std::optional<std::string> check_machine_limits(const MachineFacts& f, size_t pci,
+Failure check_machine_limits(const MachineFacts& f, size_t pci,
                                                 uint64_t b_nr_cpus, const std::string& b_config)
 {
     // After the handover B runs every CPU of the machine, and each passes a ledger slot.
@@ -65,7 +65,7 @@ std::optional<std::string> check_machine_limits(const MachineFacts& f, size_t pc
     return std::nullopt;
 }
 
-std::optional<std::string> check_firmware_limits(const MachineFacts& f,
+Failure check_firmware_limits(const MachineFacts& f,
                                                  const std::vector<uint32_t>& b_apic_ids)
 {
     if (!f.madt)
@@ -98,7 +98,7 @@ std::optional<std::string> check_firmware_limits(const MachineFacts& f,
     return std::nullopt;
 }
 
-std::optional<std::string> check_memory_limits(const std::vector<PhysRange>& late,
+Failure check_memory_limits(const std::vector<PhysRange>& late,
                                                const std::vector<PhysRange>& hot,
                                                size_t hot_blocks)
 {

@@ -7,8 +7,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
+
+#include "outcome.h"
 
 #include "lib/phys.h"
 #include "machine_facts.h"
@@ -18,24 +19,24 @@ namespace baton::cli {
 // B's CONFIG_NR_CPUS from its build's .config (`config`: the text, nullopt if the file is
 // missing), or the refusal naming `path`.  A kernel without baton's partition-guest platform
 // (CONFIG_BATON_GUEST) is refused: it cannot boot beside a running kernel.
-std::variant<uint64_t, std::string> b_cpu_limit(const std::optional<std::string>& config,
+Expected<uint64_t> b_cpu_limit(const std::optional<std::string>& config,
                                                 const std::string& path);
 
 // The machine's CPUs, B's PCI allow-list (`pci`: the plan's), A's PCI functions and the
 // firmware memory map against the ledger, the record and B's NR_CPUS (`b_config`: where
 // b_nr_cpus came from).
-std::optional<std::string> check_machine_limits(const MachineFacts& f, size_t pci,
+Failure check_machine_limits(const MachineFacts& f, size_t pci,
                                                 uint64_t b_nr_cpus, const std::string& b_config);
 
 // The firmware's tables as the trampoline reads them (lib/topology.h) for B's CPUs
 // `b_apic_ids`: the MADT's CPUs and IOAPICs, the SRAT's ranges, the MCFG; an IOAPIC pin
 // beyond B's pin table; CPUs A's xAPIC mode cannot address.
-std::optional<std::string> check_firmware_limits(const MachineFacts& f,
+Failure check_firmware_limits(const MachineFacts& f,
                                                  const std::vector<uint32_t>& b_apic_ids);
 
 // A's memory for the handover: `late` and `hot` ranges in the record, `hot_blocks` moves
 // in the ledger.
-std::optional<std::string> check_memory_limits(const std::vector<PhysRange>& late,
+Failure check_memory_limits(const std::vector<PhysRange>& late,
                                                const std::vector<PhysRange>& hot,
                                                size_t hot_blocks);
 

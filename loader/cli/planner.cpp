@@ -84,7 +84,7 @@ bool low_window_reserved(const MachineFacts& f)
 // its crash region (online, movable, whole firmware RAM, below 4 GiB where the trampoline
 // runs).  `want` "BASE+SIZE" must be made of them; by default the lowest run of
 // kDefaultPartition.
-std::variant<PhysRange, std::string> set_aside_partition(const MachineFacts& f,
+Expected<PhysRange> set_aside_partition(const MachineFacts& f,
                                                          const std::optional<std::string>& want)
 {
     auto usable = [&](PhysRange r) {
@@ -113,7 +113,7 @@ std::variant<PhysRange, std::string> set_aside_partition(const MachineFacts& f,
         const size_t plus = want->find('+');
         auto base = parse_size(Str(want->data(), plus == std::string::npos ? 0 : plus));
         auto size = plus == std::string::npos
-                        ? Result<uint64_t>(Error{Errc::plan, {}})
+                        ? Result<uint64_t>(baton::Error{Errc::plan, {}})
                         : parse_size(Str(want->data() + plus + 1, want->size() - plus - 1));
         if (!base.ok() || !size.ok() || !size.value())
             return "--partition " + *want + ": expected BASE+SIZE";
@@ -258,7 +258,7 @@ HandoverMemory handover_memory(const MachineFacts& f, PhysRange partition, PhysR
 
 }  // namespace
 
-std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const PlanOptions& opt)
+Expected<LaunchPlan> make_plan(const MachineFacts& f, const PlanOptions& opt)
 {
     // The reservations A must have been booted with.  A kernel baton launched has none: it
     // sets B's partition aside from its movable memory, once the machine is its own.
@@ -269,9 +269,9 @@ std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& f, const Pla
             return std::string("this kernel still shares the machine with the kernel that "
                                "launched it: it hosts the next one once the handover is done");
         auto r = set_aside_partition(f, opt.partition);
-        if (auto* err = std::get_if<std::string>(&r))
-            return *err;
-        crash = std::get<PhysRange>(r);
+        if (!r)
+            return r.error;
+        crash = *r.value;
         lp.set_aside = true;
     }
     if (!crash)

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <optional>
-#include <variant>
 #include <string>
 #include <vector>
 
@@ -12,6 +11,7 @@
 #include "lib/placement.h"
 #include "lib/plan.h"
 #include "machine_facts.h"
+#include "outcome.h"
 
 namespace baton::cli {
 
@@ -60,6 +60,6 @@ uint16_t guest_console(std::string_view host_cmdline);
 // Refuses (one line, naming the fix) when A lacks a reservation, a CPU is CPU 0 or absent,
 // the partition is outside the crashkernel region or cannot hold B, or the machine is beyond
 // what the ledger, the record or B can hold (plan_limits.h).
-std::variant<LaunchPlan, std::string> make_plan(const MachineFacts& facts, const PlanOptions& opt);
+Expected<LaunchPlan> make_plan(const MachineFacts& facts, const PlanOptions& opt);
 
 }  // namespace baton::cli

@@ -22,21 +22,12 @@ const unsigned kCapSysBoot = 22;  // linux/capability.h
 
 const char* const kDefaultDir = "/usr/lib/baton";
 
-int refuse(const std::string& why, bool json)
+int refuse(const Error& why, bool json)
 {
-    if (json) {
-        Json j;
-        j.obj().kv("ok", false).kv("error", why).end();
-        printf("%s\n", j.str().c_str());
-    }
-    fprintf(stderr, "baton: %s\n", why.c_str());
-    return 1;
-}
-
-std::string opt(const Args& a, const std::string& k, const std::string& def)
-{
-    auto it = a.opts.find(k);
-    return it == a.opts.end() ? def : it->second;
+    if (json)
+        printf("%s\n", error_json(why).c_str());
+    fprintf(stderr, "baton: %s\n", why.line().c_str());
+    return int(why.exit);
 }
 
 std::string state_name(uint32_t s) { return baton_state_name(s); }
@@ -52,7 +43,7 @@ void print_ok(const Args& a, const std::string& text)
     }
 }
 
-std::optional<std::string> save_state(const LaunchPlan& lp)
+Failure save_state(const LaunchPlan& lp)
 {
     ::mkdir("/run", 0755);
     ::mkdir("/run/baton", 0700);
@@ -112,7 +103,7 @@ Expected<Session> open_session()
     return Session{std::move(*dev.value), st, valid ? l.state : uint32_t(BATON_STATE_EMPTY)};
 }
 
-std::optional<std::string> privilege_refusal(const std::string& command)
+Failure privilege_refusal(const std::string& command)
 {
     if (auto st = read_file("/proc/self/status"))
         if (has_capability(*st.value, kCapSysBoot) == false)
@@ -125,7 +116,7 @@ std::optional<std::string> privilege_refusal(const std::string& command)
     }
     if (::access(BATON_DEVICE, F_OK) == 0) {
         auto s = open_session();
-        if (!s && s.error == lockdown_refusal(""))
+        if (!s && s.error.what == lockdown_refusal(""))
             return s.error;
     }
     return std::nullopt;

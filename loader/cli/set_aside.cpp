@@ -22,7 +22,7 @@ const char* const kLent = "/run/baton/lent";
 
 }  // namespace
 
-std::optional<std::string> set_aside(const Device& dev, PhysRange partition)
+Failure set_aside(const Device& dev, PhysRange partition)
 {
     auto blocks = memory_blocks();
     if (!blocks)
@@ -35,7 +35,7 @@ std::optional<std::string> set_aside(const Device& dev, PhysRange partition)
         if (auto err = write_file(memory_block_state_path(b), "offline")) {
             online_blocks(offlined);
             return "memory block " + std::to_string(b.index) + " (" + hex(b.base) +
-                   ") of the partition would not go offline: " + *err;
+                   ") of the partition would not go offline: " + err->what;
         }
         offlined.push_back(b);
     }
@@ -46,7 +46,7 @@ std::optional<std::string> set_aside(const Device& dev, PhysRange partition)
     return std::nullopt;
 }
 
-std::optional<std::string> give_back(const Device& dev)
+Failure give_back(const Device& dev)
 {
     const int err = dev.reserve(0, 0);
     if (err && err != ENOENT)
@@ -54,7 +54,7 @@ std::optional<std::string> give_back(const Device& dev)
     return online_offline_memory();
 }
 
-std::optional<std::string> lend_console(uint16_t port)
+Failure lend_console(uint16_t port)
 {
     constexpr uint16_t ports[] = BATON_UART_PORTS;
     unsigned n = 0;

@@ -15,15 +15,15 @@ namespace baton::cli {
 
 // `baton load`: the partition's memory blocks go offline (their pages migrate) and become
 // the crash region.  On any failure what was done is undone; nullopt on success.
-std::optional<std::string> set_aside(const Device& dev, PhysRange partition);
+Failure set_aside(const Device& dev, PhysRange partition);
 // unload, abort, a failed load: the crash region given back (if one was set aside), then
 // every offline block online again.  nullopt on success.
-std::optional<std::string> give_back(const Device& dev);
+Failure give_back(const Device& dev);
 
 // `baton launch`: the guest's console UART (port) is lent: its openers in this kernel are
 // hung up, and /run/baton/lent names it, so that a login service there waits (the initramfs'
 // init does).  unlend_console() ends the loan (abort, unload).
-std::optional<std::string> lend_console(uint16_t port);
+Failure lend_console(uint16_t port);
 void unlend_console();
 
 }  // namespace baton::cli

@@ -54,7 +54,7 @@ Expected<std::string> read_file(const std::string& path)
     return out;
 }
 
-std::optional<std::string> write_file(const std::string& path, std::string_view data)
+Failure write_file(const std::string& path, std::string_view data)
 {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
     if (fd.get() < 0)
@@ -101,12 +101,12 @@ Expected<std::vector<PciFunction>> pci_functions()
     return out;
 }
 
-std::optional<std::string> pci_fence_for_b(const PciFunction& f)
+Failure pci_fence_for_b(const PciFunction& f)
 {
     return write_file("/sys/bus/pci/devices/" + f.name + "/driver_override", "baton-b");
 }
 
-std::optional<std::string> pci_give_back(const PciFunction& f)
+Failure pci_give_back(const PciFunction& f)
 {
     const std::string dir = "/sys/bus/pci/devices/" + f.name;
     if (auto e = write_file(dir + "/driver_override", "\n"))
@@ -299,7 +299,7 @@ int Device::reserve(uint64_t base, uint64_t size) const
     return call(BATON_IOC_RESERVE, &a);
 }
 
-std::optional<std::string> Device::unload_own_image() const
+Failure Device::unload_own_image() const
 {
     if (int err = slot(BATON_SLOT_UNLOAD))
         return slot_error(BATON_SLOT_UNLOAD, err);

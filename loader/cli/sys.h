@@ -11,27 +11,13 @@
 #include <vector>
 
 #include "machine_facts.h"
+#include "outcome.h"
 
 extern "C" {
 #include "../../include/baton/ioctl.h"
 }
 
 namespace baton::cli {
-
-class Error : public std::string {
-public:
-    using std::string::string;
-    explicit Error(std::string s) : std::string(std::move(s)) {}
-};
-
-template <typename T>
-struct Expected {
-    std::optional<T> value;
-    std::string error;
-    Expected(T v) : value(std::move(v)) {}  // NOLINT
-    Expected(Error e) : error(std::move(e)) {}  // NOLINT
-    explicit operator bool() const { return value.has_value(); }
-};
 
 // An owned file descriptor.
 class Fd {
@@ -49,11 +35,11 @@ private:
 };
 
 Expected<std::string> read_file(const std::string& path);
-std::optional<std::string> write_file(const std::string& path, std::string_view data);
+Failure write_file(const std::string& path, std::string_view data);
 
 Expected<MachineFacts> read_machine_facts();
 // Onlines/offlines one of A's CPUs through sysfs.  nullopt on success.
-std::optional<std::string> set_cpu_online(unsigned cpu, bool online);
+Failure set_cpu_online(unsigned cpu, bool online);
 bool cpu_online(unsigned cpu);
 
 // A's memory blocks (/sys/devices/system/memory), in address order.
@@ -66,9 +52,9 @@ struct MemoryBlock {
 };
 Expected<std::vector<MemoryBlock>> memory_blocks();
 // Onlines every offline block (movable if it can be): A's memory back after a return.
-std::optional<std::string> online_offline_memory();
+Failure online_offline_memory();
 // Onlines these blocks (movable if it can be); what could not come online, or nothing.
-std::optional<std::string> online_blocks(const std::vector<MemoryBlock>& blocks);
+Failure online_blocks(const std::vector<MemoryBlock>& blocks);
 std::string memory_block_state_path(const MemoryBlock& b);
 
 // A PCI function in A's sysfs (segment 0), e.g. 0000:00:04.0.
@@ -83,8 +69,8 @@ Expected<PciFunction> pci_function(uint32_t id);
 Expected<std::vector<PciFunction>> pci_functions();
 // Fences the function (driver_override: no driver of A binds it again; baton.ko unbinds the
 // one bound now); pci_give_back lifts the fence and binds A's driver again.  nullopt on success.
-std::optional<std::string> pci_fence_for_b(const PciFunction& f);
-std::optional<std::string> pci_give_back(const PciFunction& f);
+Failure pci_fence_for_b(const PciFunction& f);
+Failure pci_give_back(const PciFunction& f);
 
 // Expedited RCU grace periods while it lives (a driver's teardown waits for several; they are
 // part of a NIC's blackout), then the setting it found.
@@ -129,7 +115,7 @@ public:
     // 0 gives it back.
     int reserve(uint64_t base, uint64_t size) const;
     // Baton's own image out of the crash slot, and the slot free: nullopt on success.
-    std::optional<std::string> unload_own_image() const;
+    Failure unload_own_image() const;
 
 private:
     explicit Device(Fd fd) : fd_(std::move(fd)) {}

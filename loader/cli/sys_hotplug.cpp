@@ -13,12 +13,12 @@
 
 namespace baton::cli {
 
-std::optional<std::string> set_cpu_online(unsigned cpu, bool online)
+Failure set_cpu_online(unsigned cpu, bool online)
 {
     const std::string path = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/online";
     if (auto err = write_file(path, online ? "1" : "0"))
-        return "cannot " + std::string(online ? "online" : "offline") + " CPU " +
-               std::to_string(cpu) + ": " + *err;
+        return err->in("cannot " + std::string(online ? "online" : "offline") + " CPU " +
+                       std::to_string(cpu));
     return std::nullopt;
 }
 
@@ -33,7 +33,7 @@ Expected<std::vector<MemoryBlock>> memory_blocks()
     const std::string dir = "/sys/devices/system/memory";
     auto bs = read_file(dir + "/block_size_bytes");
     if (!bs)
-        return Error(bs.error + " (A needs CONFIG_MEMORY_HOTPLUG)");
+        return Error(bs.error.what + " (A needs CONFIG_MEMORY_HOTPLUG)");
     const uint64_t size = strtoull(bs.value->c_str(), nullptr, 16);
     std::vector<MemoryBlock> out;
     std::error_code ec;
@@ -60,7 +60,7 @@ std::string memory_block_state_path(const MemoryBlock& b)
     return "/sys/devices/system/memory/memory" + std::to_string(b.index) + "/state";
 }
 
-std::optional<std::string> online_blocks(const std::vector<MemoryBlock>& blocks)
+Failure online_blocks(const std::vector<MemoryBlock>& blocks)
 {
     std::string errs;
     for (const MemoryBlock& b : blocks) {
@@ -74,7 +74,7 @@ std::optional<std::string> online_blocks(const std::vector<MemoryBlock>& blocks)
     return errs;
 }
 
-std::optional<std::string> online_offline_memory()
+Failure online_offline_memory()
 {
     auto blocks = memory_blocks();
     if (!blocks)

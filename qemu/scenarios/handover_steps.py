@@ -49,10 +49,11 @@ def cpu_owners(st: dict) -> dict:
     return {c["a_cpu"]: c["owner"] for c in st.get("cpus", [])}
 
 
-def refused(com, cmd: str, want: str, r, what: str) -> None:
+def refused(com, cmd: str, want: str, r, what: str, rc: int = 1) -> None:
+    """One line naming the problem, exit status 1 (refused) or 2 (the command line is wrong)."""
     out = com.run(f"{cmd} 2>&1; echo rc=$?")
     lines = [l for l in out.strip().splitlines() if l.strip()]
-    ok = len(lines) == 2 and lines[-1] == "rc=1" and want in lines[0]
+    ok = len(lines) == 2 and lines[-1] == f"rc={rc}" and want in lines[0]
     r.check(f"refused: {what}", ok, " | ".join(lines[-2:]))
 
 
@@ -115,7 +116,7 @@ def run(ctx) -> None:
         refused(com1, "baton release cpu 0", "CPU 0 leaves A last", r, "cpu 0 before the others")
         refused(com1, "baton release cpu 2", "already belongs to B", r, "a CPU B owns")
         refused(com1, "baton release cpu 9", "no such CPU", r, "a CPU A does not have")
-        refused(com1, "baton release disk 1", "unknown resource", r, "an unknown resource")
+        refused(com1, "baton release disk 1", "unknown resource", r, "an unknown resource", rc=2)
         online = com1.run("cat /sys/devices/system/cpu/online").strip()
         r.check("A still runs on CPUs 0-1", online == "0-1", online)
 
