@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "args.h"
+#include "handover_steps.h"
 #include "outcome.h"
 #include "planner.h"
 #include "sys.h"
@@ -61,5 +62,7 @@ int cmd_abort(const Args& a);
 int cmd_unload(const Args& a);
 int cmd_release(const Args& a);
 int cmd_handover(const Args& a);
+// What the handover's steps are computed from (handover_steps.h), under PLAN_TEXT.
+Expected<HandoverInputs> handover_inputs(const std::string& plan_text);
 
 }  // namespace baton::cli

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "errors.h"
 #include "json.h"
+#include "manifest.h"
 #include "lib/sha256.h"
 #include "lib/zero_page.h"
 #include "set_aside.h"
@@ -34,23 +35,6 @@ std::string sha256_of(std::span<const uint8_t> data)
     sha256_hex(d, h);
     return h;
 }
-
-// Digests published next to B's files (sha256sum format): what the trampoline checks the
-// placed segments against.  Without a manifest, the digests of the files as read now.
-std::map<std::string, std::string> read_manifest(const std::string& path)
-{
-    std::map<std::string, std::string> m;
-    std::ifstream f(path);
-    std::string digest, name;
-    while (f >> digest >> name) {
-        if (!name.empty() && name[0] == '*')
-            name.erase(0, 1);
-        m[name.substr(name.rfind('/') + 1)] = digest;
-    }
-    return m;
-}
-
-std::string basename_of(const std::string& p) { return p.substr(p.rfind('/') + 1); }
 
 // Brings B's CPUs back to A (after an abort or a failed launch).
 std::string online_cpus(const std::vector<PlannedCpu>& cpus)
@@ -89,6 +73,33 @@ void panic_order_restore()
         return;
     write_file(kPostNotifiers, "N");
     ::unlink(kPostNotifiersSet);
+}
+
+// The digest the trampoline checks FILE's placed copy against: the manifest's, once the
+// file as read matches it.  --no-verify skips the check here (the manifest's digest if it
+// lists the file, else the file's own): the trampoline's check is then the only one.
+Expected<std::string> vouched_digest(const Args& a, const std::string& file,
+                                     std::span<const uint8_t> data)
+{
+    const std::string path = a.has("digests") ? a.get("digests") : manifest_of(file);
+    const std::string actual = sha256_of(data);
+    auto text = read_file(path);
+    if (!text) {
+        if (a.flag("no-verify"))
+            return actual;
+        return Error("no manifest vouches for " + file + " (" + text.error.what +
+                     "): publish SHA256SUMS next to it, or load --no-verify");
+    }
+    auto m = parse_manifest(*text.value, path);
+    if (!m)
+        return m.error;
+    if (a.flag("no-verify")) {
+        auto it = m.value->digest.find(file.substr(file.rfind('/') + 1));
+        return it == m.value->digest.end() ? actual : it->second;
+    }
+    if (auto err = check_digest(*m.value, file, actual))
+        return *err;
+    return actual;
 }
 
 }  // namespace
@@ -145,14 +156,20 @@ int cmd_load(const Args& a)
     if (hdr.crash_entry64 == 0 || hdr.crash_entry64 >= hdr.image_size)
         return refuse(tpath + ": the trampoline has no crash entry", a.json);
 
-    // Digests: the published manifest if there is one, else the files as read now.
-    auto manifest = read_manifest(a.get("digests", dir + "/SHA256SUMS"));
-    std::string kd = manifest.count(basename_of(kpath)) ? manifest[basename_of(kpath)]
-                                                         : sha256_of(*kernel.value);
-    std::string id = manifest.count(basename_of(ipath)) ? manifest[basename_of(ipath)]
-                                                         : sha256_of(*initrd.value);
+    // Each image against the manifest of its own folder (or --digests), before anything
+    // changes; the trampoline checks the placed copies against the same digests.
+    auto kd = vouched_digest(a, kpath, *kernel.value);
+    if (!kd)
+        return refuse(kd.error, a.json);
+    auto id = vouched_digest(a, ipath, *initrd.value);
+    if (!id)
+        return refuse(id.error, a.json);
+    auto td = vouched_digest(a, tpath, *tramp.value);
+    if (!td)
+        return refuse(td.error, a.json);
     // A's refined TSC rate beats anything the trampoline can measure in a few ms.
-    std::string plan_text = saved->plan_text + " kernel.sha256=" + kd + " initrd.sha256=" + id;
+    std::string plan_text =
+        saved->plan_text + " kernel.sha256=" + *kd.value + " initrd.sha256=" + *id.value;
     if (ses.status.tsc_khz)
         plan_text += " tsc_khz=" + std::to_string(ses.status.tsc_khz);
     if (plan_text.size() >= BATON_PLAN_MAX)
@@ -239,7 +256,8 @@ int cmd_load(const Args& a)
     if (a.json) {
         Json j;
         j.obj().kv("ok", true).kv("kernel_load", hex(p.kernel_load.value()))
-            .kv("initrd", hex(p.initrd.begin())).kv("kernel_sha256", kd).kv("initrd_sha256", id).end();
+            .kv("initrd", hex(p.initrd.begin())).kv("kernel_sha256", *kd.value).kv("initrd_sha256", *id.value)
+            .kv("verified", !a.flag("no-verify")).end();
         printf("%s\n", j.str().c_str());
     } else {
         printf("loaded: trampoline at %s, B's kernel at %s (%zu bytes), initramfs at %s (%zu bytes)\n",

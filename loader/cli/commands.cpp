@@ -16,9 +16,11 @@ const CommandSpec kCommands[] = {
      "  Refuses a machine beyond what the ledger, B's partition record or B (its\n"
      "  CONFIG_NR_CPUS, from KERNEL.config next to B's bzImage) can hold.\n"
      "  Saves it in /run/baton/state for load and launch."},
-    {"load", 0, " dir trampoline kernel initrd digests append ", " ",
+    {"load", 0, " dir trampoline kernel initrd digests append ", " no-verify ",
      "baton load [--dir DIR] [--trampoline FILE] [--kernel FILE] [--initrd FILE]\n"
-     "           [--digests SHA256SUMS] [--append \"B cmdline\"] [--json]\n"
+     "           [--digests SHA256SUMS] [--append \"B cmdline\"] [--no-verify] [--json]\n"
+     "  Checks each image against SHA256SUMS in its own folder (or --digests) before\n"
+     "  anything changes; --no-verify leaves that to the trampoline's check at launch.\n"
      "  Places the trampoline, B's bzImage and initramfs and the launch block with\n"
      "  kexec_load(KEXEC_ON_CRASH) at their final addresses in the partition, and records\n"
      "  the plan in the ledger.  DIR defaults to /usr/lib/baton.  From then until baton\n"
@@ -44,13 +46,14 @@ const CommandSpec kCommands[] = {
      "  its own.  irq: an IOAPIC pin no handler of A uses; A masks it and never requests it\n"
      "  again, B owns it with A's trigger and polarity.  If B does not take it within MS\n"
      "  (default 5000), A takes it back.  CPU 0 leaves last, with the handover."},
-    {"handover", 0, " timeout-ms ", " ",
-     "baton handover [--timeout-ms MS] [--json]\n"
+    {"handover", 0, " timeout-ms ", " dry-run ",
+     "baton handover [--timeout-ms MS] [--dry-run] [--json]\n"
      "  The whole handover, one resource at a time, each adopted by B before the next: A's\n"
      "  PCI functions with a driver (NICs; bridges stay), its CPUs other than 0, its movable\n"
      "  memory blocks, then A stops: it gives up its UARTs\n"
      "  (COM1 becomes B's, with its interrupt), CPU 0 masks A's IOAPIC pins and walks into\n"
-     "  limbo, B adopts it.  One line per step; A does not return from the last one."},
+     "  limbo, B adopts it.  One line per step; A does not return from the last one.\n"
+     "  --dry-run: the steps in their order and what each would do; nothing changes."},
     {"abort", 0, " ", " ",
      "baton abort [--json]\n"
      "  Stops B (INIT to its CPUs), returns every CPU and memory block to A (online again),\n"

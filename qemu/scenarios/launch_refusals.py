@@ -2,8 +2,10 @@
 stays healthy.
 
 Refused: CPU 0; a CPU that does not exist; a partition outside the crashkernel region or too
-small for B; a corrupted bzImage and a truncated initramfs (the trampoline's digest check
-refuses, `baton status` reports it, the CPUs return to A); launch before load; launch twice;
+small for B; a corrupted bzImage and a truncated initramfs (load checks them against their
+folder's SHA256SUMS and refuses, as it does an image without a manifest; past load with
+--no-verify the trampoline's digest check refuses, `baton status` reports it, the CPUs return
+to A); launch before load; launch twice;
 unload while B runs.  Then A booted without the reservation parameters: the message names
 what to add.
 """
@@ -54,12 +56,21 @@ def run(ctx) -> None:
         refused(ctx, com1, "baton launch", "nothing is loaded")
         unchanged(ctx, com1, "launch before load")
 
-        ctx.step("corrupted bzImage and truncated initramfs: the trampoline refuses")
-        com1.run("mkdir -p /tmp/bad && cp /usr/lib/baton/bzImage /usr/lib/baton/initramfs.cpio.gz "
-                 "/usr/lib/baton/trampoline.bin /tmp/bad/ && cp /usr/lib/baton/SHA256SUMS /tmp/bad/")
+        ctx.step("images their manifest does not vouch for: load refuses, nothing changes")
+        com1.run("mkdir -p /tmp/bad /tmp/bare && cp /usr/lib/baton/bzImage /usr/lib/baton/initramfs.cpio.gz "
+                 "/usr/lib/baton/trampoline.bin /tmp/bad/ && cp /usr/lib/baton/SHA256SUMS /tmp/bad/ && "
+                 "cp /usr/lib/baton/bzImage /tmp/bare/")
         com1.run("printf '\\377\\377\\377\\377' | dd of=/tmp/bad/bzImage bs=1 seek=1000000 conv=notrunc 2>/dev/null")
         com1.run("baton plan")
-        com1.run("baton load --kernel /tmp/bad/bzImage --digests /tmp/bad/SHA256SUMS", 120)
+        refused(ctx, com1, "baton load --kernel /tmp/bad/bzImage",
+                "/tmp/bad/bzImage is not the image /tmp/bad/SHA256SUMS vouches for")
+        unchanged(ctx, com1, "a corrupted bzImage, checked by load")
+        refused(ctx, com1, "baton load --kernel /tmp/bare/bzImage",
+                "no manifest vouches for /tmp/bare/bzImage")
+        unchanged(ctx, com1, "a bzImage without a manifest")
+
+        ctx.step("the same images past load (--no-verify): the trampoline refuses at launch")
+        com1.run("baton load --no-verify --kernel /tmp/bad/bzImage", 120)
         line = refused(ctx, com1, "baton launch", "kernel sha256 does not match the plan")
         r.check("launch names the trampoline's refusal and returns the CPUs",
                 "back in A" in line, line)
@@ -72,7 +83,9 @@ def run(ctx) -> None:
 
         com1.run("cp /usr/lib/baton/bzImage /tmp/bad/bzImage && "
                  "head -c 500000 /usr/lib/baton/initramfs.cpio.gz > /tmp/bad/initramfs.cpio.gz")
-        com1.run("baton load --initrd /tmp/bad/initramfs.cpio.gz --digests /tmp/bad/SHA256SUMS", 120)
+        refused(ctx, com1, "baton load --initrd /tmp/bad/initramfs.cpio.gz",
+                "/tmp/bad/initramfs.cpio.gz is not the image /tmp/bad/SHA256SUMS vouches for")
+        com1.run("baton load --no-verify --initrd=/tmp/bad/initramfs.cpio.gz", 120)
         refused(ctx, com1, "baton launch", "initrd sha256 does not match the plan")
         unchanged(ctx, com1, "a truncated initramfs", state="failed")
         com1.run("baton unload")
