@@ -9,6 +9,7 @@
 #include "args.h"
 #include "commands.h"
 #include "outcome.h"
+#include "ready_check.h"
 #include "version.h"
 #include "include/baton/ledger.h"
 
@@ -179,5 +180,46 @@ TEST_CASE("version: baton.ko's ABI against this baton's")
         const auto f = module_mismatch(std::string(bad));
         REQUIRE(f);
         CHECK(f->what.find("cannot tell which ledger ABI") == 0);
+    }
+}
+
+TEST_CASE("ready: what --ready takes, and the usage error for what it does not")
+{
+    auto none = parse_ready_check("");
+    REQUIRE(none);
+    CHECK(none.value->kind == ReadyCheck::Kind::heartbeat);
+    auto tcp = parse_ready_check("tcp:10.99.0.2:22");
+    REQUIRE(tcp);
+    CHECK(tcp.value->kind == ReadyCheck::Kind::tcp);
+    CHECK(tcp.value->host == "10.99.0.2");
+    CHECK(tcp.value->port == 22);
+    CHECK(tcp.value->text() == "tcp:10.99.0.2:22");
+    auto udp = parse_ready_check("udp:127.0.0.1:7");
+    REQUIRE(udp);
+    CHECK(udp.value->kind == ReadyCheck::Kind::udp);
+    auto cmd = parse_ready_check("cmd:ssh b true && curl -sf http://b/health");
+    REQUIRE(cmd);
+    CHECK(cmd.value->command == "ssh b true && curl -sf http://b/health");
+    const std::pair<const char*, const char*> bad[] = {
+        {"http://b", "is not tcp:ADDR:PORT, udp:ADDR:PORT or cmd:COMMAND"},
+        {"tcp:10.99.0.2", "no :PORT"},
+        {"tcp:10.99.0.2:0", "'0' is not a port (1-65535)"},
+        {"tcp:10.99.0.2:65536", "'65536' is not a port (1-65535)"},
+        {"tcp:10.99.0.2:22x", "'22x' is not a port (1-65535)"},
+        {"tcp:10.99.0.2:", "'' is not a port (1-65535)"},
+        {"tcp:b.example:22", "'b.example' is not an IPv4 address"},
+        {"udp:10.99.0:7", "'10.99.0' is not an IPv4 address"},
+        {"udp:10.99.0.256:7", "'10.99.0.256' is not an IPv4 address"},
+        {"udp:10.099.0.2:7", "'10.099.0.2' is not an IPv4 address"},
+        {"udp:10..0.2:7", "'10..0.2' is not an IPv4 address"},
+        {"udp::7", "'' is not an IPv4 address"},
+        {"cmd:", "no command after cmd:"},
+        {"cmd:   ", "no command after cmd:"},
+    };
+    for (const auto& [spec, why] : bad) {
+        auto r = parse_ready_check(spec);
+        REQUIRE(!r);
+        CHECK(r.error.exit == Exit::usage);
+        CHECK(r.error.what == "--ready '" + std::string(spec) + "': " + why);
     }
 }

@@ -5,7 +5,7 @@
 set -uo pipefail
 baton=$1; fail=0
 say() { echo "check-cli: $*"; }
-for c in plan load launch release handover status abort unload; do
+for c in upgrade plan load launch release handover status abort unload; do
 	out=$("$baton" "$c" --help) || { say "baton $c --help failed"; fail=1; continue; }
 	echo "$out" | grep -q "^baton $c" || { say "baton $c --help does not start with its usage"; fail=1; }
 done
@@ -30,6 +30,8 @@ check_usage "--timeout-ms: '0' is not 1..600000" release cpu 1 --timeout-ms=0
 check_usage "--timeout needs a value" launch --timeout
 check_usage "--json takes no value" status --json=1
 check_usage "unknown option '--frob'" --frob
+check_usage "--ready 'tcp:1.2.3.4': no :PORT" upgrade --ready tcp:1.2.3.4
+check_usage "--ready-timeout: '0' is not 1..3600" upgrade --ready-timeout=0
 "$baton" --version | grep -qE "^baton [^ ]+ \(ledger ABI [0-9]+\)$" ||
 	{ say "baton --version does not name the release and the ledger ABI"; fail=1; }
 "$baton" >/dev/null 2>&1; [ $? = 2 ] || { say "baton without a command: expected exit 2"; fail=1; }
@@ -38,7 +40,7 @@ check_usage "unknown option '--frob'" --frob
 # ledger file needs no privilege.
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
 	nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$baton" "$@"; }
-	for c in plan load launch "release cpu 1" handover status abort unload; do
+	for c in upgrade plan load launch "release cpu 1" handover status abort unload; do
 		err=$(nobody $c 2>&1 >/dev/null); rc=$?
 		[ $rc = 1 ] && [ "$err" = "baton: ${c%% *} needs root (CAP_SYS_BOOT, as kexec does): run baton as root" ] ||
 			{ say "baton $c as nobody: expected the root refusal, got $rc: $err"; fail=1; }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,22 @@ namespace baton::cli {
 // One line on stderr (and error_json() on stdout with --json); returns the error's exit
 // status: every refusal and failure goes through here.
 int refuse(const Error& why, bool json);
+// While one lives, refuse() keeps the error here instead of printing it: `baton upgrade`
+// runs the other commands as its steps and says their error once, in its own line.
+class RefusalCapture {
+public:
+    RefusalCapture();
+    ~RefusalCapture();
+    RefusalCapture(const RefusalCapture&) = delete;
+    RefusalCapture& operator=(const RefusalCapture&) = delete;
+    // The last refusal since it started, or a line that says none was given.
+    Error last(const std::string& fallback) const;
+    void keep(const Error& e) { last_ = e; }
+
+private:
+    std::optional<Error> last_;
+    RefusalCapture* outer_;
+};
 std::string state_name(uint32_t s);
 void print_ok(const Args& a, const std::string& text);
 
@@ -52,16 +69,30 @@ Failure privilege_refusal(const std::string& command);
 // crash kexec: `baton launch` makes it so, abort restores it.
 bool panic_runs_notifiers_now();
 
-// cmd_plan.cpp, cmd_status.cpp, cmd_release.cpp
+// cmd_plan.cpp: the plan from the machine and the options (--cpus, --partition, --pci,
+// --dir, --kernel, --initrd), its lines (or JSON) on stdout.
+Expected<LaunchPlan> compute_plan(const Args& a);
+void print_plan(const LaunchPlan& lp, bool json);
 int cmd_plan(const Args& a);
+// cmd_status.cpp, cmd_release.cpp
 int cmd_status(const Args& a);
-// cmd_launch.cpp: the partition's life cycle.
+// cmd_load.cpp: where the images are (--dir, --trampoline, --kernel, --initrd), the digest
+// load hands the trampoline for one of them once its manifest vouches for it, and load.
+struct ImagePaths {
+    std::string trampoline, kernel, initrd;
+};
+ImagePaths image_paths(const Args& a);
+Expected<std::string> vouched_digest(const Args& a, const std::string& file,
+                                     std::span<const uint8_t> data);
 int cmd_load(const Args& a);
+// cmd_launch.cpp: the partition's life cycle after load.
 int cmd_launch(const Args& a);
 int cmd_abort(const Args& a);
 int cmd_unload(const Args& a);
 int cmd_release(const Args& a);
 int cmd_handover(const Args& a);
+// cmd_upgrade.cpp: plan, load, launch, ready, handover in one.
+int cmd_upgrade(const Args& a);
 // What the handover's steps are computed from (handover_steps.h), under PLAN_TEXT.
 Expected<HandoverInputs> handover_inputs(const std::string& plan_text);
 

@@ -28,6 +28,8 @@ std::vector<unsigned> parse_cpu_list(const std::string& s, std::string& err)
     return out;
 }
 
+}  // namespace
+
 void print_plan(const LaunchPlan& lp, bool json)
 {
     if (json) {
@@ -84,13 +86,11 @@ void print_plan(const LaunchPlan& lp, bool json)
     printf("plan        %s\n", lp.text().c_str());
 }
 
-}  // namespace
-
-int cmd_plan(const Args& a)
+Expected<LaunchPlan> compute_plan(const Args& a)
 {
     auto facts = read_machine_facts();
     if (!facts)
-        return refuse(facts.error, a.json);
+        return facts.error;
     PlanOptions o;
     if (a.has("partition"))
         o.partition = a.get("partition");
@@ -98,7 +98,7 @@ int cmd_plan(const Args& a)
         std::string err;
         o.cpus = parse_cpu_list(a.get("cpus"), err);
         if (!err.empty())
-            return refuse(err, a.json);
+            return Error(err, Exit::usage);
     }
     if (a.has("pci")) {
         std::stringstream ss(a.get("pci"));
@@ -114,20 +114,25 @@ int cmd_plan(const Args& a)
     const auto config = read_file(o.b_config);
     auto limit = b_cpu_limit(config ? config.value : std::nullopt, o.b_config);
     if (!limit)
-        return refuse(limit.error, a.json);
+        return limit.error;
     o.b_nr_cpus = *limit.value;
     if (auto img = read_bytes(kernel)) {
         auto k = parse_bzimage(img.value->data(), img.value->size());
         if (!k.ok())
-            return refuse(kernel + ": " + k.error().msg.c_str(), a.json);
+            return Error(kernel + ": " + k.error().msg.c_str());
         o.kernel = k.value();
         o.have_kernel = true;
         if (auto rd = read_bytes(initrd))
             o.initrd_size = rd.value->size();
     } else {
-        return refuse(img.error, a.json);
+        return img.error;
     }
-    auto r = make_plan(*facts.value, o);
+    return make_plan(*facts.value, o);
+}
+
+int cmd_plan(const Args& a)
+{
+    auto r = compute_plan(a);
     if (!r)
         return refuse(r.error, a.json);
     const LaunchPlan& lp = *r.value;

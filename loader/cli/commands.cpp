@@ -7,6 +7,21 @@ namespace baton::cli {
 namespace {
 
 const CommandSpec kCommands[] = {
+    {"upgrade", 0,
+     " dir kernel initrd cmdline cpus partition pci ready ready-timeout timeout timeout-ms ",
+     " dry-run yes no-verify ",
+     "baton upgrade [--kernel BZIMAGE] [--initrd FILE] [--cmdline \"B cmdline\"] [--dir DIR]\n"
+     "              [--cpus N,N] [--partition BASE+SIZE] [--pci BB:DD.F,...]\n"
+     "              [--ready tcp:ADDR:PORT | udp:ADDR:PORT | cmd:COMMAND] [--ready-timeout S]\n"
+     "              [--timeout S] [--timeout-ms MS] [--no-verify] [--dry-run] [--yes] [--json]\n"
+     "  The whole upgrade: plan, load (each image checked against its SHA256SUMS), launch,\n"
+     "  wait until B is ready, hand over.  Ready: B's heartbeat, then the --ready check\n"
+     "  passes (a TCP port B accepts on, a UDP echo B answers, or a command run here that\n"
+     "  exits 0), polled until --ready-timeout (default 120 s).  Any failure before the\n"
+     "  handover's last step aborts B and leaves the running kernel as it was (exit 4; 1\n"
+     "  for a refusal before anything changed).  --dry-run prints the plan and every step\n"
+     "  and changes nothing; without --yes it asks on the terminal.  --json: one JSON\n"
+     "  object per line, {\"event\":\"step\",...} before each step's own."},
     {"plan", 0, " cpus partition pci dir kernel initrd ", " ",
      "baton plan [--cpus N,N] [--partition BASE+SIZE] [--pci BB:DD.F,...] [--dir DIR]\n"
      "           [--kernel FILE] [--initrd FILE] [--json]\n"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // `baton`: runs in the kernel that owns the machine and splits off the next one.
-//   baton plan | load | launch | release | handover | status | abort | unload
+//   baton upgrade | plan | load | launch | release | handover | status | abort | unload
 //   (each with --help and --json; commands.cpp has the table, cmd_*.cpp the commands)
 // Here: parse -> --help / --version -> who may run it -> dispatch -> exit status.
 #include <cstdio>
@@ -25,7 +25,7 @@ struct Runner {
 const Runner kRunners[] = {
     {"plan", cmd_plan},         {"load", cmd_load},         {"launch", cmd_launch},
     {"status", cmd_status},     {"release", cmd_release},   {"handover", cmd_handover},
-    {"abort", cmd_abort},       {"unload", cmd_unload},
+    {"abort", cmd_abort},       {"unload", cmd_unload},     {"upgrade", cmd_upgrade},
 };
 
 const char* const kModuleVersion = "/sys/kernel/baton/version";

@@ -22,8 +22,26 @@ const unsigned kCapSysBoot = 22;  // linux/capability.h
 
 const char* const kDefaultDir = "/usr/lib/baton";
 
+namespace {
+
+RefusalCapture* capture = nullptr;
+
+}  // namespace
+
+RefusalCapture::RefusalCapture() : outer_(capture) { capture = this; }
+RefusalCapture::~RefusalCapture() { capture = outer_; }
+
+Error RefusalCapture::last(const std::string& fallback) const
+{
+    return last_ ? *last_ : Error(fallback);
+}
+
 int refuse(const Error& why, bool json)
 {
+    if (capture) {
+        capture->keep(why);
+        return int(why.exit);
+    }
     if (json)
         printf("%s\n", error_json(why).c_str());
     fprintf(stderr, "baton: %s\n", why.line().c_str());
