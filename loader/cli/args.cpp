@@ -128,24 +128,31 @@ Expected<Args> parse_args(std::span<const std::string_view> argv,
     return a;
 }
 
+std::optional<unsigned long> decimal(std::string_view s, size_t max_digits)
+{
+    if (s.empty() || s.size() > max_digits)
+        return std::nullopt;
+    unsigned long n = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        n = n * 10 + unsigned(c - '0');
+    }
+    return n;
+}
+
 Expected<unsigned long> number_option(const Args& a, std::string_view k, unsigned long def,
                                       unsigned long lo, unsigned long hi)
 {
     if (!a.has(k))
         return def;
     const std::string v = a.get(k);
-    unsigned long n = 0;
-    bool ok = !v.empty() && v.size() <= 12;
-    for (char ch : v)
-        if (ch < '0' || ch > '9')
-            ok = false;
-        else
-            n = n * 10 + unsigned(ch - '0');
-    if (!ok || n < lo || n > hi)
+    const auto n = decimal(v);
+    if (!n || *n < lo || *n > hi)
         return Error("--" + std::string(k) + ": '" + v + "' is not " + std::to_string(lo) + ".." +
                          std::to_string(hi),
                      Exit::usage);
-    return n;
+    return *n;
 }
 
 }  // namespace baton::cli

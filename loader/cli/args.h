@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ struct Args {
 Expected<Args> parse_args(std::span<const std::string_view> argv,
                           std::span<const CommandSpec> commands);
 const CommandSpec* find_command(std::span<const CommandSpec> commands, std::string_view name);
+
+// A whole decimal number of at most MAX_DIGITS digits, nothing else (no sign, no space).
+std::optional<unsigned long> decimal(std::string_view s, size_t max_digits = 12);
 
 // Option values: a whole decimal number in [lo, hi], or the line that says it is not.
 Expected<unsigned long> number_option(const Args& a, std::string_view k, unsigned long def,

@@ -2,6 +2,8 @@
 // --ready's spec.
 #include "ready_check.h"
 
+#include "args.h"
+
 namespace baton::cli {
 
 namespace {
@@ -15,15 +17,8 @@ bool ipv4(std::string_view s)
         if (dot == std::string_view::npos)
             dot = s.size();
         const std::string_view p = s.substr(i, dot - i);
-        if (p.empty() || p.size() > 3 || (p.size() > 1 && p[0] == '0'))
-            return false;
-        unsigned v = 0;
-        for (char c : p) {
-            if (c < '0' || c > '9')
-                return false;
-            v = v * 10 + unsigned(c - '0');
-        }
-        if (v > 255)
+        const auto v = decimal(p, 3);
+        if (!v || *v > 255 || (p.size() > 1 && p[0] == '0'))
             return false;
         parts++;
         i = dot + 1;
@@ -71,16 +66,10 @@ Expected<ReadyCheck> parse_ready_check(std::string_view spec)
     if (!ipv4(c.host))
         return bad("'" + c.host + "' is not an IPv4 address");
     const std::string_view port = rest.substr(colon + 1);
-    unsigned long p = 0;
-    bool ok = !port.empty() && port.size() <= 5;
-    for (char ch : port)
-        if (ch < '0' || ch > '9')
-            ok = false;
-        else
-            p = p * 10 + unsigned(ch - '0');
-    if (!ok || p == 0 || p > 65535)
+    const auto p = decimal(port, 5);
+    if (!p || *p == 0 || *p > 65535)
         return bad("'" + std::string(port) + "' is not a port (1-65535)");
-    c.port = uint16_t(p);
+    c.port = uint16_t(*p);
     return c;
 }
 

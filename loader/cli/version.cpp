@@ -2,6 +2,7 @@
 // baton's release and its ledger ABI, against baton.ko's.
 #include "version.h"
 
+#include "args.h"
 #include "include/baton/ledger.h"
 
 #ifndef BATON_VERSION
@@ -25,19 +26,13 @@ std::optional<ModuleVersion> parse_module_version(std::string_view text)
     const size_t at = text.rfind(" abi ");
     if (at == std::string_view::npos || at == 0)
         return std::nullopt;
-    const std::string_view num = text.substr(at + 5);
-    if (num.empty() || num.size() > 9)
+    const auto abi = decimal(text.substr(at + 5), 9);
+    if (!abi)
         return std::nullopt;
-    unsigned abi = 0;
-    for (char c : num) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        abi = abi * 10 + unsigned(c - '0');
-    }
     const std::string_view release = text.substr(0, at);
     if (release.find_first_of(" \n") != std::string_view::npos)
         return std::nullopt;
-    return ModuleVersion{std::string(release), abi};
+    return ModuleVersion{std::string(release), unsigned(*abi)};
 }
 
 Failure module_mismatch(const std::optional<std::string>& sysfs_version)
