@@ -13,7 +13,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 export CCACHE_MAXSIZE ?= 8G
 
-.PHONY: all deps kernels cmake test demo bench host-tests clean help
+.PHONY: all deps kernels cmake test demo bench deb host-tests clean help
 
 all: cmake
 
@@ -21,6 +21,7 @@ help:
 	@echo "make demo   build everything, boot the VM, show the standalone boot of B"
 	@echo "make test   build everything, run host tests, build checks and QEMU scenarios"
 	@echo "make bench  baton's handover against kexec -e and a full reboot (not a test)"
+	@echo "make deb    Debian packages under build/deb: baton, baton-dkms"
 	@echo "make host-tests  the library, the CLI and their tests only (no kernel build)"
 	@echo "make clean  remove build/ (keeps nothing)"
 
@@ -42,6 +43,9 @@ test: cmake
 
 demo: cmake
 	@python3 qemu/demo.py
+
+deb: cmake
+	@cmake --build $(CMAKE_DIR) --target deb
 
 # The hosted parts alone, in their own build folder: minutes, not a kernel build.
 host-tests: deps

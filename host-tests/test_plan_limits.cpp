@@ -216,3 +216,14 @@ TEST_CASE("plan: the firmware's tables, checked as the trampoline reads them")
         CHECK(bool(make_plan(f, o)));
     }
 }
+
+TEST_CASE("plan limits: where B's configuration is staged for its kernel")
+{
+    using V = std::vector<std::string>;
+    CHECK(b_config_paths("/usr/lib/baton/bzImage") == V{"/usr/lib/baton/bzImage.config"});
+    CHECK(b_config_paths("/boot/vmlinuz-6.12.117") ==
+          V{"/boot/vmlinuz-6.12.117.config", "/boot/config-6.12.117"});
+    CHECK(b_config_paths("vmlinuz-6.12") == V{"vmlinuz-6.12.config", "config-6.12"});
+    CHECK(b_config_paths("/boot/vmlinuz-") == V{"/boot/vmlinuz-.config"});
+    CHECK(b_config_paths("/x/vmlinuz") == V{"/x/vmlinuz.config"});
+}

@@ -110,8 +110,14 @@ Expected<LaunchPlan> compute_plan(const Args& a)
     const std::string kernel = a.get("kernel", dir + "/bzImage");
     const std::string initrd = a.get("initrd", dir + "/initramfs.cpio.gz");
     // B's CPU limit, from its build's .config staged next to its bzImage.
-    o.b_config = kernel + ".config";
-    const auto config = read_file(o.b_config);
+    const auto candidates = b_config_paths(kernel);
+    o.b_config = candidates[0];
+    auto config = read_file(o.b_config);
+    for (size_t i = 1; i < candidates.size() && !config; i++)
+        if (auto c = read_file(candidates[i])) {
+            o.b_config = candidates[i];
+            config = c;
+        }
     auto limit = b_cpu_limit(config ? config.value : std::nullopt, o.b_config);
     if (!limit)
         return limit.error;

@@ -29,7 +29,8 @@ const CommandSpec kCommands[] = {
      "  B's CPUs (A's numbers; default the last two, never 0), B's RAM (default the whole\n"
      "  crashkernel region), the low window, B's UART and PCI allow-list, B's e820.\n"
      "  Refuses a machine beyond what the ledger, B's partition record or B (its\n"
-     "  CONFIG_NR_CPUS, from KERNEL.config next to B's bzImage) can hold.\n"
+     "  CONFIG_NR_CPUS, from KERNEL.config next to B's bzImage, or /boot/config-VERSION\n"
+     "  for /boot/vmlinuz-VERSION) can hold.\n"
      "  Saves it in /run/baton/state for load and launch."},
     {"load", 0, " dir trampoline kernel initrd digests append ", " no-verify ",
      "baton load [--dir DIR] [--trampoline FILE] [--kernel FILE] [--initrd FILE]\n"

@@ -22,6 +22,17 @@ AcpiTable table(const std::optional<std::string>& bytes)
 
 }  // namespace
 
+std::vector<std::string> b_config_paths(const std::string& kernel)
+{
+    std::vector<std::string> paths{kernel + ".config"};
+    const size_t slash = kernel.rfind('/');
+    const std::string dir = slash == std::string::npos ? "" : kernel.substr(0, slash + 1);
+    const std::string name = kernel.substr(slash == std::string::npos ? 0 : slash + 1);
+    if (name.rfind("vmlinuz-", 0) == 0 && name.size() > 8)
+        paths.push_back(dir + "config-" + name.substr(8));
+    return paths;
+}
+
 Expected<uint64_t> b_cpu_limit(const std::optional<std::string>& config,
                                                 const std::string& path)
 {

@@ -16,6 +16,10 @@
 
 namespace baton::cli {
 
+// Where B's build configuration is staged for KERNEL: KERNEL.config (baton's staging), then
+// Debian's /boot/config-VERSION for /boot/vmlinuz-VERSION (a linux-image package).
+std::vector<std::string> b_config_paths(const std::string& kernel);
+
 // B's CONFIG_NR_CPUS from its build's .config (`config`: the text, nullopt if the file is
 // missing), or the refusal naming `path`.  A kernel without baton's partition-guest platform
 // (CONFIG_BATON_GUEST) is refused: it cannot boot beside a running kernel.

@@ -79,12 +79,26 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def a_cmdline(crashkernel: str = "512M@256M", movablecore: str = "1536M") -> str:
-    """Kernel A's command line: standard parameters only (README explains each).  A machine
-    of another shape may need B's partition (crashkernel=) and A's movable memory elsewhere."""
-    return (f"console=ttyS0,115200 crashkernel={crashkernel} memmap=64K$0x20000 "
-            f"movablecore={movablecore} memhp_default_state=online_movable no_ipi_broadcast=1 "
-            "nox2apic nokaslr panic=0")
+GRUB_DROP_IN = Path(__file__).resolve().parents[2] / "packaging/baton/grub.cfg"
+
+
+def host_params(crashkernel: str | None = None, movablecore: str | None = None) -> str:
+    """The parameters of a host, as the baton package's GRUB drop-in gives them (its one
+    source): its defaults, or this machine's partition and movable share."""
+    text = GRUB_DROP_IN.read_text()
+    vals = dict(re.findall(r"^(baton_\w+)=(\S+)$", text, re.M))
+    line = re.search(r'^GRUB_CMDLINE_LINUX="\$GRUB_CMDLINE_LINUX (.*)"$', text, re.M).group(1)
+    vals["baton_crashkernel"] = crashkernel or vals["baton_crashkernel"]
+    vals["baton_movablecore"] = movablecore or vals["baton_movablecore"]
+    line = re.sub(r"\$(baton_\w+)", lambda m: vals[m.group(1)], line)
+    return line.replace("\\\\\\$", "$")
+
+
+def a_cmdline(crashkernel: str | None = None, movablecore: str | None = None) -> str:
+    """Kernel A's command line: its console and the host parameters (README explains each).
+    A machine of another shape may need B's partition (crashkernel=) and A's movable memory
+    elsewhere."""
+    return "console=ttyS0,115200 " + host_params(crashkernel, movablecore)
 
 
 A_CMDLINE = a_cmdline()
