@@ -44,6 +44,22 @@ set(BATON_LIB_DIR ${CMAKE_BINARY_DIR}/usr-lib-baton)
 # B runs the hotplug selftests of its own source tree after a handover.
 set(BATON_SELFTESTS ${BATON_BUILD_ROOT}/kernel-b/src/tools/testing/selftests)
 
+# The fleet's SSH keys, made once per build folder (the images stay reproducible): the
+# machine's host key (every kernel of a VM has it) and the orchestration's login key.
+set(BATON_FLEET_KEYS ${CMAKE_BINARY_DIR}/fleet)
+add_custom_command(OUTPUT ${BATON_FLEET_KEYS}/host_ed25519 ${BATON_FLEET_KEYS}/id_ed25519.pub
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${BATON_FLEET_KEYS}
+  COMMAND rm -f ${BATON_FLEET_KEYS}/host_ed25519 ${BATON_FLEET_KEYS}/id_ed25519
+          ${BATON_FLEET_KEYS}/id_ed25519.pub
+  COMMAND dropbearkey -t ed25519 -f ${BATON_FLEET_KEYS}/host_ed25519
+  COMMAND ssh-keygen -q -t ed25519 -N "" -C baton-fleet -f ${BATON_FLEET_KEYS}/id_ed25519
+  COMMENT "the fleet's SSH keys"
+  VERBATIM)
+add_custom_target(fleet-keys DEPENDS ${BATON_FLEET_KEYS}/host_ed25519 ${BATON_FLEET_KEYS}/id_ed25519.pub)
+set(BATON_SSH_FILES
+  ${BATON_FLEET_KEYS}/host_ed25519:etc/dropbear/dropbear_ed25519_host_key
+  ${BATON_FLEET_KEYS}/id_ed25519.pub:root/.ssh/authorized_keys)
+
 # The next kernel's files, staged in DIR as a package would install them (stage-baton.sh).
 function(baton_stage var dir next_bz next_rd next_config)
   set(${var} COMMAND ${CMAKE_SOURCE_DIR}/qemu/initramfs/stage-baton.sh ${dir} ${next_bz}
@@ -67,6 +83,7 @@ function(baton_initramfs_a var out stage_dir)
       $<TARGET_FILE:health>:usr/bin/health
       $<TARGET_FILE:netprobe>:usr/bin/netprobe
       $<TARGET_FILE:baton>:usr/bin/baton
+      ${BATON_SSH_FILES}
       ${staged} PARENT_SCOPE)
 endfunction()
 # A guest's initramfs (KERNEL_DIR's modules, its baton.ko and link module); with STAGE_DIR,
@@ -85,6 +102,7 @@ function(baton_initramfs_guest var out kdir baton_ko link_ko)
       $<TARGET_FILE:baton>:usr/bin/baton
       ${BATON_SELFTESTS}/cpu-hotplug/cpu-on-off-test.sh:usr/lib/kselftest/cpu-hotplug/cpu-on-off-test.sh
       ${BATON_SELFTESTS}/memory-hotplug/mem-on-off-test.sh:usr/lib/kselftest/memory-hotplug/mem-on-off-test.sh
+      ${BATON_SSH_FILES}
       ${staged} PARENT_SCOPE)
 endfunction()
 
@@ -94,7 +112,7 @@ baton_stage(b_stage ${BATON_LIB_DIR} ${BATON_B_BZIMAGE} ${CMAKE_BINARY_DIR}/init
   ${BATON_BUILD_ROOT}/kernel-b/obj/.config)
 baton_initramfs_a(a_rd ${CMAKE_BINARY_DIR}/initramfs-a.cpio.gz ${BATON_LIB_DIR})
 add_custom_target(initramfs ALL ${b_rd} ${b_stage} ${a_rd}
-  DEPENDS module module-b link-module test-hang-module trampoline baton health netprobe
+  DEPENDS module module-b link-module test-hang-module trampoline baton health netprobe fleet-keys
   COMMENT "initramfs for A (with baton, the trampoline and B) and for B")
 
 # --- the chain of upgrades: A -> B -> C -> D (= B's kernel) in one boot ---------------------

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .machine import Machine, MachineSpec, Shape
-from .probe import free_udp_port
+from .probe import free_tcp_port, free_udp_port
 from .report import Report
 
 REPO = Path(__file__).resolve().parents[2]
@@ -114,7 +114,7 @@ A_PARTITION = f"{A_PARTITION_BASE:#x}+{A_PARTITION_SIZE >> 20}M"
 # QEMU hub joins them and the user network (10.0.2.0/24, gateway 10.0.2.2).  NIC-A at 00:04.0
 # is A's (A serves 10.0.2.15; B reaches the network through A's bridge and the link as
 # 10.0.2.16), NIC-B at 00:05.0 is B's from launch (10.0.2.17).  The host reaches each UDP echo
-# service through a forwarded port on 127.0.0.1.
+# service, and SSH on the service address, through a forwarded port on 127.0.0.1.
 NIC_A_MAC, NIC_B_MAC = "52:54:00:ba:70:0a", "52:54:00:ba:70:0b"
 NIC_B_BDF = "00:05.0"
 SERVICE_IP, SHARED_IP, NIC_B_IP = "10.0.2.15", "10.0.2.16", "10.0.2.17"
@@ -143,7 +143,8 @@ def nic_args(ports: dict, machine: str = "pc") -> tuple[str, ...]:
     return ("-netdev", f"user,id=wire,ipv6=off,net=10.0.2.0/24,"
                        f"hostfwd=udp:127.0.0.1:{ports['service']}-{SERVICE_IP}:7,"
                        f"hostfwd=udp:127.0.0.1:{ports['shared']}-{SHARED_IP}:7,"
-                       f"hostfwd=udp:127.0.0.1:{ports['nic_b']}-{NIC_B_IP}:7",
+                       f"hostfwd=udp:127.0.0.1:{ports['nic_b']}-{NIC_B_IP}:7,"
+                       f"hostfwd=tcp:127.0.0.1:{ports['ssh']}-{SERVICE_IP}:22",
             "-netdev", "hubport,id=uplink,hubid=0,netdev=wire",
             "-netdev", "hubport,id=porta,hubid=0",
             "-netdev", "hubport,id=portb,hubid=0",
@@ -191,6 +192,8 @@ class Context:
         reservation parameters.  With nics, its two NICs; machine.ports names the host ports
         of the echo services (nic_args)."""
         ports = {k: free_udp_port() for k in ("service", "shared", "nic_b")} if nics else {}
+        if nics:
+            ports["ssh"] = free_tcp_port()
         m = self.machine(MachineSpec(kernel=self.art.a_vmlinuz, machine=machine,
                                      initrd=str(initrd or self.art.a_initramfs),
                                      append=cmdline,

@@ -18,6 +18,12 @@ def free_udp_port() -> int:
         return s.getsockname()[1]
 
 
+def free_tcp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Prober:
     def __init__(self, port: int, hz: int = 1000, name: str = ""):
         self.port, self.hz, self.name = port, hz, name or f"udp:{port}"

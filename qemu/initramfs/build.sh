@@ -47,6 +47,9 @@ add_program() {
 # Every host carries kexec-tools: `make bench` times the classic kexec -e in A, and the
 # scenarios check that no kexec -p replaces the next kernel's crash image, in A and in B.
 add_program /usr/sbin/kexec sbin/kexec kexec-tools
+# Every kernel serves SSH (the fleet's orchestration logs in with a key; host key and
+# authorized key come as FILE:DEST pairs): one host identity for every kernel of a machine.
+add_program /usr/sbin/dropbear usr/sbin/dropbear dropbear-bin
 # B runs the kernel's own hotplug selftests (bash scripts; busybox has their other tools),
 # and they modprobe their error-injection module: modules.dep under B's release.
 if [ "$role" = b ]; then
