@@ -14,6 +14,7 @@
 #include "handover_steps.h"
 #include "outcome.h"
 #include "planner.h"
+#include "state_file.h"
 #include "sys.h"
 
 namespace baton::cli {
@@ -44,14 +45,10 @@ void print_ok(const Args& a, const std::string& text);
 extern const char* const kDefaultDir;
 Expected<std::vector<uint8_t>> read_bytes(const std::string& path);
 
-// The saved plan: what `plan` decided, for `load`, `launch`, `handover` and `abort`.
-struct SavedState {
-    std::string plan_text;
-    std::vector<PlannedCpu> cpus;
-    bool set_aside = false;  // the partition becomes the crash region at load (LaunchPlan)
-};
+// The saved plan (state_file.h) in /run/baton/state.  load_state's error: no plan yet, or a
+// file that is not one.
 Failure save_state(const LaunchPlan& lp);
-std::optional<SavedState> load_state();
+Expected<SavedState> load_state();
 
 // baton.ko and the ledger's state, which most commands start from.
 struct Session {

@@ -80,7 +80,7 @@ int cmd_launch(const Args& a)
         return refuse("B is already " + state_name(state) + ": launch refused", a.json);
     auto saved = load_state();
     if (!saved)
-        return refuse("no plan: run baton plan first", a.json);
+        return refuse(saved.error, a.json);
 
     if (auto err = panic_runs_notifiers_first())
         return refuse(err->what + ": launch refused, nothing changed", a.json);

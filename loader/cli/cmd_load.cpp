@@ -75,7 +75,7 @@ int cmd_load(const Args& a)
         return refuse("B is already " + state_name(state) + ": baton unload (or abort) first", a.json);
     auto saved = load_state();
     if (!saved)
-        return refuse("no plan: run baton plan first", a.json);
+        return refuse(saved.error, a.json);
 
     const ImagePaths paths = image_paths(a);
     const std::string& tpath = paths.trampoline;

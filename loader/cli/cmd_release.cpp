@@ -195,7 +195,7 @@ int cmd_handover(const Args& a)
         return refuse("B is " + state_name(ses.state) + ", not running: launch it first", a.json);
     auto saved = load_state();
     if (!saved)
-        return refuse("no plan: run baton plan first", a.json);
+        return refuse(saved.error, a.json);
     auto inputs = handover_inputs(saved->plan_text);
     if (!inputs)
         return refuse(inputs.error, a.json);

@@ -52,6 +52,9 @@ struct Expected {
         requires(!std::is_convertible_v<S, T> && std::is_convertible_v<S, std::string>)
     Expected(S&& why) : error(std::string(std::forward<S>(why))) {}  // NOLINT
     explicit operator bool() const { return value.has_value(); }
+    // The value; only after checking there is one.
+    T* operator->() { return &*value; }
+    const T* operator->() const { return &*value; }
 };
 
 // The JSON object that ends a failed command: {"ok":false,"exit":N,"error":...[,"remains"]}.

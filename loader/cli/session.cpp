@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
 
 #include "cli.h"
 #include "errors.h"
@@ -65,38 +64,17 @@ Failure save_state(const LaunchPlan& lp)
 {
     ::mkdir("/run", 0755);
     ::mkdir("/run/baton", 0700);
-    std::ofstream f(kStateFile);
-    f << "plan " << lp.text() << "\n";
-    for (const PlannedCpu& c : lp.cpus)
-        f << "cpu " << c.a_cpu << " " << c.apic_id << "\n";
-    if (lp.set_aside)
-        f << "set_aside\n";
-    if (!f)
-        return std::string("cannot write ") + kStateFile;
+    if (auto err = write_file(kStateFile, state_text(lp)))
+        return Error(std::string("cannot write ") + kStateFile);
     return std::nullopt;
 }
 
-std::optional<SavedState> load_state()
+Expected<SavedState> load_state()
 {
-    std::ifstream f(kStateFile);
-    if (!f)
-        return std::nullopt;
-    SavedState s;
-    std::string line;
-    while (std::getline(f, line)) {
-        if (line.rfind("plan ", 0) == 0)
-            s.plan_text = line.substr(5);
-        else if (line.rfind("cpu ", 0) == 0) {
-            PlannedCpu c{};
-            if (sscanf(line.c_str(), "cpu %u %u", &c.a_cpu, &c.apic_id) == 2)
-                s.cpus.push_back(c);
-        } else if (line == "set_aside") {
-            s.set_aside = true;
-        }
-    }
-    if (s.plan_text.empty() || s.cpus.empty())
-        return std::nullopt;
-    return s;
+    auto text = read_file(kStateFile);
+    if (!text)
+        return Error("no plan: run baton plan first");
+    return parse_state(*text.value, kStateFile);
 }
 
 Expected<std::vector<uint8_t>> read_bytes(const std::string& path)

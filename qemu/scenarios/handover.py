@@ -134,6 +134,12 @@ def hand_over(ctx, m, before_handover=None, hotplug: bool = False) -> None:
             str([s[0] for s in steps]))
     if hotplug:
         ctx.step("B's CPU that was offline across the handover comes back")
+        # Once B has adopted A's last CPU (it does so after A's last line): else that CPU
+        # would come online between the two counts of online_cpu.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "this kernel owns the machine" not in \
+                com2.run("dmesg | grep 'this kernel owns the machine' || true"):
+            time.sleep(1)
         online_cpu(ctx, com2, parked, "after the handover")
 
     ctx.step("B takes over: every vCPU, A's memory")
