@@ -7,19 +7,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "b_cmdline.h"
 #include "cli.h"
 #include "errors.h"
 #include "json.h"
-#include "manifest.h"
-#include "lib/sha256.h"
-#include "lib/zero_page.h"
 #include "set_aside.h"
 
 namespace baton::cli {
