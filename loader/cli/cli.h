@@ -62,9 +62,21 @@ Expected<Session> open_session();
 // CAP_SYS_BOOT, or a kernel A that is locked down.
 Failure privilege_refusal(const std::string& command);
 
-// main.cpp: whether A's panic reaches baton.ko's notifier (its failover to B) before any
-// crash kexec: `baton launch` makes it so, abort restores it.
+// panic_order.cpp: whether A's panic reaches baton.ko's notifier (its failover to B) before
+// any crash kexec: `baton launch` makes it so, abort restores it.
 bool panic_runs_notifiers_now();
+Failure panic_runs_notifiers_first();
+void panic_order_restore();
+
+// B's CPUs back online in A (after an abort or a failed launch): what would not come back.
+std::string return_cpus_to_a(const std::vector<PlannedCpu>& cpus);
+
+// release_pci.cpp: --timeout-ms (how long B has to take a request; default 5 s), and one PCI
+// function to B: fenced (driver_override), A's driver unbound, adopted by B, or back to A's
+// driver.  0 or an errno; *back says what giving it back did.
+Expected<unsigned long> release_timeout_ms(const Args& a);
+int release_pci(const Device& dev, const PciFunction& f, const baton_release_args& r,
+                std::string* back);
 
 // cmd_plan.cpp: the plan from the machine and the options (--cpus, --partition, --pci,
 // --dir, --kernel, --initrd), its lines (or JSON) on stdout.

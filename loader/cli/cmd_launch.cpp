@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// The partition's life cycle after load (cmd_load.cpp): launch (B's CPUs offline, A's panic
-// order set, the trampoline started), abort (B stopped, everything back to A) and unload.
+// `baton launch`: B's CPUs offline in A, A's panic order set, B's console lent, the trampoline
+// started, and B's heartbeat awaited.  A refusal or a failure gives all of it back.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,49 +17,6 @@
 #include "set_aside.h"
 
 namespace baton::cli {
-
-namespace {
-
-// Brings B's CPUs back to A (after an abort or a failed launch).
-std::string online_cpus(const std::vector<PlannedCpu>& cpus)
-{
-    std::string errs;
-    for (const PlannedCpu& c : cpus)
-        if (!cpu_online(c.a_cpu))
-            if (auto err = set_cpu_online(c.a_cpu, true))
-                errs += (errs.empty() ? "" : "; ") + err->what;
-    return errs;
-}
-
-// A's panic must reach baton.ko's panic notifier before any crash kexec: the notifier and
-// baton's stop method walk A's CPUs into limbo for B.  A crash kexec first would stop them
-// where B cannot adopt A's CPU 0 (an INIT restarts its firmware).  Restored by abort.
-const char* const kPostNotifiers = "/sys/module/kernel/parameters/crash_kexec_post_notifiers";
-const char* const kPostNotifiersSet = "/run/baton/post-notifiers-set";
-
-Failure panic_runs_notifiers_first()
-{
-    auto now = read_file(kPostNotifiers);
-    if (!now)
-        return "cannot read A's panic order (" + std::string(kPostNotifiers) + ")";
-    if (now.value->rfind('Y', 0) == 0)
-        return std::nullopt;
-    ::mkdir("/run/baton", 0700);
-    if (write_file(kPostNotifiers, "Y"))
-        return "cannot make A's panic run its notifiers first (" + std::string(kPostNotifiers) + ")";
-    write_file(kPostNotifiersSet, "Y\n");
-    return std::nullopt;
-}
-
-void panic_order_restore()
-{
-    if (::access(kPostNotifiersSet, F_OK) != 0)
-        return;
-    write_file(kPostNotifiers, "N");
-    ::unlink(kPostNotifiersSet);
-}
-
-}  // namespace
 
 int cmd_launch(const Args& a)
 {
@@ -93,7 +50,7 @@ int cmd_launch(const Args& a)
         if (!cpu_online(c.a_cpu))
             continue;
         if (auto err = set_cpu_online(c.a_cpu, false)) {
-            online_cpus(offlined);
+            return_cpus_to_a(offlined);
             unlend_console();
             panic_order_restore();
             return refuse(*err, a.json);
@@ -103,7 +60,7 @@ int cmd_launch(const Args& a)
             printf("launch: cpu%u (APIC ID %u) offline in A\n", c.a_cpu, c.apic_id);
     }
     if (int err = ses.dev.launch()) {
-        online_cpus(offlined);
+        return_cpus_to_a(offlined);
         unlend_console();
         panic_order_restore();
         return refuse(launch_error(err), a.json);
@@ -130,7 +87,7 @@ int cmd_launch(const Args& a)
         if (now == BATON_STATE_FAILED) {
             std::string why(s->ledger.message, strnlen(s->ledger.message, sizeof(s->ledger.message)));
             ses.dev.abort();
-            std::string back = online_cpus(saved->cpus);
+            std::string back = return_cpus_to_a(saved->cpus);
             return refuse(Error("the trampoline refused: " + why + "; B's CPUs are back in A" +
                                     (back.empty() ? "" : " (but: " + back + ")"),
                                 Exit::b_failed), a.json);
@@ -153,64 +110,6 @@ int cmd_launch(const Args& a)
                                 "B's CPUs stay offline in A: see baton status, baton abort"),
                           a.json);
     }
-}
-
-int cmd_abort(const Args& a)
-{
-    auto session = open_session();
-    if (!session)
-        return refuse(session.error, a.json);
-    const Device& dev = session.value->dev;
-    auto saved = load_state();
-    if (int err = dev.abort())
-        return refuse(abort_error(err), a.json);
-    std::string back = saved ? online_cpus(saved->cpus) : "";
-    // Only baton's own image: a crash kernel someone else loaded is not abort's to remove.
-    if (session.value->status.crash_slot & BATON_SLOT_HELD)
-        if (auto err = dev.unload_own_image())
-            back += (back.empty() ? "" : "; ") + err->what;
-    // The partition, if set aside, and A's memory blocks B had, online again.
-    if (auto err = give_back(dev))
-        back += (back.empty() ? "" : "; ") + err->what;
-    unlend_console();
-    panic_order_restore();
-    if (!back.empty())
-        return refuse(Error("B stopped, but " + back, Exit::partway), a.json);
-    print_ok(a, "abort: B stopped, its CPUs and memory are online in A again, its image is unloaded");
-    return 0;
-}
-
-int cmd_unload(const Args& a)
-{
-    auto session = open_session();
-    if (!session)
-        return refuse(session.error, a.json);
-    Session& ses = *session.value;
-    const uint32_t state = ses.state;
-    if (ses.status.guard)
-        return refuse("B is " + state_name(state) + " on its CPUs: baton abort stops it first", a.json);
-    const bool held = ses.status.crash_slot & BATON_SLOT_HELD;
-    if (!held && kexec_crash_loaded())
-        return refuse("the crash kernel loaded is not baton's (kdump's?): kexec -p -u unloads it",
-                      a.json);
-    if (state == BATON_STATE_EMPTY && !held)
-        return refuse("nothing is loaded", a.json);
-    if (held)
-        if (auto err = ses.dev.unload_own_image())
-            return refuse(*err, a.json);
-    if (state != BATON_STATE_EMPTY)
-        ses.dev.abort();
-    if (auto err = give_back(ses.dev))
-        return refuse("B's image is unloaded, but " + err->what, a.json);
-    unlend_console();
-    print_ok(a, "unload: B's image is gone from the crashkernel region");
-    return 0;
-}
-
-bool panic_runs_notifiers_now()
-{
-    auto now = read_file(kPostNotifiers);
-    return now && now.value->rfind('Y', 0) == 0;
 }
 
 }  // namespace baton::cli

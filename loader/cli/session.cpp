@@ -77,6 +77,16 @@ Expected<SavedState> load_state()
     return parse_state(*text.value, kStateFile);
 }
 
+std::string return_cpus_to_a(const std::vector<PlannedCpu>& cpus)
+{
+    std::string errs;
+    for (const PlannedCpu& c : cpus)
+        if (!cpu_online(c.a_cpu))
+            if (auto err = set_cpu_online(c.a_cpu, true))
+                errs += (errs.empty() ? "" : "; ") + err->what;
+    return errs;
+}
+
 Expected<std::vector<uint8_t>> read_bytes(const std::string& path)
 {
     auto s = read_file(path);
