@@ -4,16 +4,21 @@
 # page renders, the completion completes, the units verify, the GRUB drop-in gives the host
 # parameters, the /boot digest hooks keep a manifest sha256sum accepts, and the DKMS source
 # builds baton.ko for kernel A's headers through dkms itself.
-#   packaging/check-debs.sh DEB_DIR A_HEADERS_DIR
+# Kernel B's linux-image package installs there too: its hooks run baton's, its image is
+# B's bzImage, its modules are signed.
+#   packaging/check-debs.sh DEB_DIR A_HEADERS_DIR B_BZIMAGE
 set -uo pipefail
 debs=$(realpath "${1:?deb dir}"); headers=$(realpath "${2:?kernel A headers}")
+b_bzimage=$(realpath "${3:?B bzImage}")
 fail=0
 say() { echo "check-debs: $*"; }
 bad() { say "FAIL: $*"; fail=1; }
 scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
 
 # lintian: no error, no warning (root's warning about itself aside).
-out=$(lintian --fail-on error,warning "$debs"/baton_*.deb "$debs"/baton-dkms_*.deb 2>&1 |
+kdeb=$(ls "$debs"/linux-image-*.deb 2>/dev/null | head -1)
+[ -n "$kdeb" ] || bad "no linux-image package in $debs"
+out=$(lintian --fail-on error,warning "$debs"/baton_*.deb "$debs"/baton-dkms_*.deb $kdeb 2>&1 |
 	grep -v 'running with root privileges')
 [ $? -eq 0 ] && [ -z "$out" ] || { [ -z "$out" ] || bad "lintian: $out"; }
 [ -z "$out" ] && say "lintian: clean"
@@ -24,7 +29,7 @@ mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/bin" "$ro
 	"$root/boot" "$root/tmp"
 touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
 cp /bin/busybox "$root/bin/busybox"
-for t in sh sed grep cp mv rm mktemp chmod cat sha256sum; do ln -s busybox "$root/bin/$t"; done
+for t in sh sed grep cp mv rm mktemp chmod cat sha256sum run-parts; do ln -s busybox "$root/bin/$t"; done
 printf 'kernel image\n' > "$root/boot/vmlinuz-9.9.9"
 printf 'initramfs\n' > "$root/boot/initrd.img-9.9.9"
 if ! dpkg --root="$root" --force-not-root -i "$debs"/baton_*.deb > "$scratch/dpkg.log" 2>&1; then
@@ -75,6 +80,25 @@ rm "$root/boot/vmlinuz-9.9.9" "$root/boot/initrd.img-9.9.9"
 chroot "$root" /etc/kernel/postrm.d/zz-baton 9.9.9 /boot/vmlinuz-9.9.9 || bad "kernel postrm hook"
 [ "$(wc -l < "$root/boot/SHA256SUMS")" = 2 ] && ! grep -q '9\.9\.9$' "$root/boot/SHA256SUMS" ||
 	bad "after the postrm hook: $(cat "$root/boot/SHA256SUMS")"
+
+# Kernel B's package: its postinst runs the kernel hooks (baton's publishes its digest), its
+# image is the bzImage baton boots, with baton's platform, and its modules are signed.  Its
+# dependencies (kmod, linux-base, initramfs-tools) are a real system's, not this root's.
+if [ -n "$kdeb" ]; then
+	release=$(dpkg-deb -f "$kdeb" Package | sed 's/^linux-image-//')
+	dpkg --root="$root" --force-not-root --force-depends -i "$kdeb" > "$scratch/dpkg-k.log" 2>&1 ||
+		bad "dpkg --root -i $(basename "$kdeb"): $(tail -3 "$scratch/dpkg-k.log")"
+	cmp -s "$root/boot/vmlinuz-$release" "$b_bzimage" || bad "/boot/vmlinuz-$release is not B's bzImage"
+	grep -q '^CONFIG_BATON_GUEST=y' "$root/boot/config-$release" ||
+		bad "/boot/config-$release has no CONFIG_BATON_GUEST=y"
+	grep -q " vmlinuz-$release\$" "$root/boot/SHA256SUMS" ||
+		bad "the kernel package's postinst did not publish vmlinuz-$release"
+	(cd "$root/boot" && sha256sum -c --quiet SHA256SUMS) || bad "/boot/SHA256SUMS after the kernel"
+	ko=$(find "$root/lib/modules/$release" -name 'virtio_net.ko*' | head -1)
+	[ -n "$ko" ] && [ -f "$root/lib/modules/$release/modules.dep" ] || bad "no virtio_net or modules.dep"
+	[ -n "$ko" ] && modinfo -F signer "$ko" | grep -q . || bad "virtio_net is not signed"
+	[ $fail = 0 ] && say "linux-image-$release: B's bzImage, its config, signed modules, hooks run"
+fi
 
 # baton-dkms: dkms builds its source, as unpacked, for kernel A.
 kver=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$headers/include/generated/utsrelease.h")
