@@ -30,7 +30,11 @@ Failure panic_runs_notifiers_first()
     ::mkdir("/run/baton", 0700);
     if (write_file(kPostNotifiers, "Y"))
         return "cannot make A's panic run its notifiers first (" + std::string(kPostNotifiers) + ")";
-    write_file(kPostNotifiersSet, "Y\n");
+    // The mark that abort restores N by: without it, A would keep what launch set.
+    if (auto err = replace_file(kPostNotifiersSet, "Y\n")) {
+        write_file(kPostNotifiers, "N");
+        return err->in("cannot remember A's panic order for abort");
+    }
     return std::nullopt;
 }
 

@@ -64,8 +64,8 @@ Failure save_state(const LaunchPlan& lp)
 {
     ::mkdir("/run", 0755);
     ::mkdir("/run/baton", 0700);
-    if (auto err = write_file(kStateFile, state_text(lp)))
-        return Error(std::string("cannot write ") + kStateFile);
+    if (auto err = replace_file(kStateFile, state_text(lp)))
+        return err;
     return std::nullopt;
 }
 

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
 #include <vector>
 
 #include "errors.h"
@@ -65,9 +64,8 @@ Failure lend_console(uint16_t port)
     const std::string tty = "ttyS" + std::to_string(n);
     ::mkdir("/run", 0755);
     ::mkdir("/run/baton", 0700);
-    std::ofstream(kLent) << tty << "\n";
-    if (::access(kLent, F_OK) != 0)
-        return std::string("cannot write ") + kLent + ": " + errno_phrase(errno);
+    if (auto err = replace_file(kLent, tty + "\n"))
+        return err;
     // Every opener here gets a hangup; a tty this kernel never registered has none.
     Fd fd(::open(("/dev/" + tty).c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
     if (fd.get() >= 0 && ::ioctl(fd.get(), TIOCVHANGUP) != 0 && errno != EIO)

@@ -54,6 +54,28 @@ Expected<std::string> read_file(const std::string& path)
     return out;
 }
 
+Failure replace_file(const std::string& path, std::string_view data)
+{
+    // A new file beside it, renamed over it: a reader sees the old one or the new one.
+    const std::string tmp = path + ".new";
+    {
+        Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+        if (fd.get() < 0)
+            return "cannot write " + tmp + ": " + errno_phrase(errno);
+        const ssize_t n = ::write(fd.get(), data.data(), data.size());
+        if (n != ssize_t(data.size())) {
+            ::unlink(tmp.c_str());
+            return "cannot write " + tmp + ": " + (n < 0 ? errno_phrase(errno) : "short write");
+        }
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        return "cannot write " + path + ": " + errno_phrase(err);
+    }
+    return std::nullopt;
+}
+
 Failure write_file(const std::string& path, std::string_view data)
 {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));

@@ -35,7 +35,10 @@ private:
 };
 
 Expected<std::string> read_file(const std::string& path);
+// Writes DATA to an existing file (sysfs, procfs): no create, no truncate.
 Failure write_file(const std::string& path, std::string_view data);
+// A regular file with DATA, replacing what was there at once (mode 0600).
+Failure replace_file(const std::string& path, std::string_view data);
 
 Expected<MachineFacts> read_machine_facts();
 // Onlines/offlines one of A's CPUs through sysfs.  nullopt on success.

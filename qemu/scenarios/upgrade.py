@@ -36,6 +36,8 @@ def a_state(com1) -> dict:
             "state": st.get("state"),
             "crash_loaded": com1.run("cat /sys/kernel/kexec_crash_loaded").strip(),
             "memtotal_kib": meminfo_kib(com1),
+            "panic_order": com1.run("cat /sys/module/kernel/parameters/"
+                                    "crash_kexec_post_notifiers").strip(),
             "lent": com1.run("cat /run/baton/lent 2>/dev/null; true").strip()}
 
 
