@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -162,6 +163,11 @@ int cmd_upgrade(const Args& a)
         auto in = handover_inputs(lp.value->text());
         if (!in)
             return refuse(in.error.in("upgrade stopped at handover"), a.json);
+        // B's own CPUs leave at launch: they are not the handover's.
+        std::erase_if(in->online_cpus, [&](unsigned cpu) {
+            return std::any_of(lp.value->cpus.begin(), lp.value->cpus.end(),
+                               [&](const PlannedCpu& c) { return c.a_cpu == cpu; });
+        });
         for (const HandoverStep& s : handover_steps(*in.value))
             announce(a, "handover", s.name + " " + s.note);
         if (a.json)

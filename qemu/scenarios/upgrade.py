@@ -82,6 +82,9 @@ def run(ctx) -> None:
                      "upgrade: handover: cpu 1 -> B", "upgrade: handover: cpu 0 A stops now",
                      "upgrade: dry run, nothing changed"):
             r.check(f"the dry run says '{want.strip()}'", want in out, out.strip()[-200:])
+        r.check("the dry run's handover leaves out B's own CPUs (they go at launch)",
+                "upgrade: handover: cpu 2 " not in out and "upgrade: handover: cpu 3 " not in out,
+                " | ".join(l for l in out.splitlines() if "handover: cpu" in l))
         check_unchanged(ctx, com1, before, "the dry run")
 
         ctx.step("an upgrade whose B never becomes ready: aborted, A as it was")
