@@ -223,3 +223,23 @@ TEST_CASE("ready: what --ready takes, and the usage error for what it does not")
         CHECK(r.error.what == "--ready '" + std::string(spec) + "': " + why);
     }
 }
+
+TEST_CASE("args: a forgotten value is not the next option; odd names; baton help COMMAND")
+{
+    CHECK(usage_error({"upgrade", "--cmdline", "--dry-run", "--yes"}) ==
+          "--cmdline needs a value (give --cmdline=--dry-run if that is it) (see baton upgrade "
+          "--help)");
+    auto eq = parse({"upgrade", "--cmdline=--dry-run"});
+    REQUIRE(eq);
+    CHECK(eq->get("cmdline") == "--dry-run");
+    CHECK_FALSE(eq->flag("dry-run"));
+    CHECK(usage_error({"upgrade", "--dry-run yes"}) ==
+          "unexpected argument '--dry-run yes' (see baton upgrade --help)");
+    auto h = parse({"help", "upgrade"});
+    REQUIRE(h);
+    CHECK(h->help);
+    CHECK(h->command == "upgrade");
+    CHECK(usage_error({"help", "bogus"}) == "unknown command 'bogus' (see baton --help)");
+    CHECK(usage_error({"release", "cpu", "1", "--timeout-ms", "--json"}).find("needs a value") !=
+          std::string::npos);
+}

@@ -14,6 +14,7 @@ export SOURCE_DATE_EPOCH=$epoch
 rfc_date=$(date -u -R -d "@$epoch")
 stage=$out/stage
 rm -rf "$stage"; mkdir -p "$stage" "$out"
+rm -f "$out"/baton_*.deb "$out"/baton-dkms_*.deb  # no stale one beside the new ones
 
 # fill TEMPLATE: @VERSION@, @DATE@, @PACKAGE@, @SIZE@ (KiB of the package's tree).
 fill() { sed -e "s/@VERSION@/$version/g" -e "s/@DATE@/$rfc_date/g" -e "s/@PACKAGE@/$2/g" \

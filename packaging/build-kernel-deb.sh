@@ -13,6 +13,7 @@ pkg=linux-image-$release
 epoch=$(git -C "$top" log -1 --format=%ct 2>/dev/null || date +%s)
 export SOURCE_DATE_EPOCH=$epoch
 mkdir -p "$out"
+rm -f "$out"/linux-image-*.deb  # no stale one beside the new one
 # modules_install installs what modules.order lists: the modules build-b.sh built.  The file
 # is ours for this command only (B's build never runs `make modules`, which writes it).
 order=$obj/modules.order

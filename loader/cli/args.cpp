@@ -68,8 +68,11 @@ Expected<Args> parse_args(std::span<const std::string_view> argv,
         return usage_error("no command given" + see_help(""));
     }
     a.command = std::string(argv[i++]);
-    if (a.command == "help" && i == argv.size()) {
-        a.command.clear();
+    if (a.command == "help" && i + 1 >= argv.size()) {
+        // `baton help` and `baton help COMMAND`, as `--help` does.
+        a.command = i < argv.size() ? std::string(argv[i]) : std::string();
+        if (!a.command.empty() && !find_command(commands, a.command))
+            return usage_error("unknown command '" + a.command + "'" + see_help(""));
         a.help = true;
         return a;
     }
@@ -95,6 +98,9 @@ Expected<Args> parse_args(std::span<const std::string_view> argv,
             return usage_error("unexpected argument '" + std::string(s) + "'" + see_help(a.command));
         const size_t eq = s.find('=');
         const std::string name(s.substr(2, eq == std::string_view::npos ? s.npos : eq - 2));
+        if (name.find_first_of(" \t\n") != std::string::npos)
+            return usage_error("unexpected argument '" + std::string(s.substr(0, 40)) + "'" +
+                               see_help(a.command));
         if (name == "json" || listed(c->flags, name)) {
             if (eq != std::string_view::npos)
                 return usage_error("--" + name + " takes no value" + see_help(a.command));
@@ -110,8 +116,13 @@ Expected<Args> parse_args(std::span<const std::string_view> argv,
             return usage_error("--" + name + " given twice" + see_help(a.command));
         if (eq != std::string_view::npos) {
             a.opts[name] = std::string(s.substr(eq + 1));
-        } else if (i + 1 < argv.size()) {
+        } else if (i + 1 < argv.size() && argv[i + 1].rfind("--", 0) != 0) {
             a.opts[name] = std::string(argv[++i]);
+        } else if (i + 1 < argv.size()) {
+            // "--x --y": a forgotten value, not a value; one that starts so takes --x=--y.
+            return usage_error("--" + name + " needs a value (give --" + name + "=" +
+                               std::string(argv[i + 1].substr(0, 20)) + " if that is it)" +
+                               see_help(a.command));
         } else {
             return usage_error("--" + name + " needs a value" + see_help(a.command));
         }

@@ -19,6 +19,11 @@
 
 namespace baton::cli {
 
+// baton upgrade's signals: SIGINT, SIGTERM and SIGHUP (an SSH session that dropped) are
+// noted, not fatal, so that the waits for B end in an abort; SIGPIPE is ignored.
+void catch_stop_signals();
+bool stop_requested();
+
 // One line on stderr (and error_json() on stdout with --json); returns the error's exit
 // status: every refusal and failure goes through here.
 int refuse(const Error& why, bool json);

@@ -23,7 +23,8 @@ namespace {
 Error stopped_at(const std::string& step, const std::string& why)
 {
     return Error("handover stopped at " + step + ": " + why, Exit::partway,
-                 "what moved before is B's, the rest is A's: baton abort returns it all to A");
+                 "what moved before is B's, the rest is A's: baton abort returns the CPUs "
+                 "and memory to A (not a PCI function B took)");
 }
 
 // One handover at a time: a lock file held for the whole command.

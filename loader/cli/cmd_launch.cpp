@@ -32,12 +32,15 @@ int cmd_launch(const Args& a)
     auto saved = load_state();
     if (!saved)
         return refuse(saved.error, a.json);
-
-    if (auto err = panic_runs_notifiers_first())
-        return refuse(err->what + ": launch refused, nothing changed", a.json);
+    // Everything that can be refused is, before anything changes.
+    const auto timeout = number_option(a, "timeout", 120, 1, 3600);
+    if (!timeout)
+        return refuse(timeout.error, a.json);
     auto plan = parse_plan(Str(saved->plan_text.data(), saved->plan_text.size()));
     if (!plan.ok())
         return refuse(std::string("saved plan: ") + plan.error().msg.c_str(), a.json);
+    if (auto err = panic_runs_notifiers_first())
+        return refuse(err->what + ": launch refused, nothing changed", a.json);
     // B's console: nothing of ours may read or write it from now on.
     if (auto err = lend_console(plan.value().console_port)) {
         unlend_console();
@@ -68,15 +71,18 @@ int cmd_launch(const Args& a)
     if (!a.json)
         printf("launch: INIT-SIPI sent to APIC ID %u; waiting for B\n", saved->cpus[0].apic_id);
 
-    const auto timeout = number_option(a, "timeout", 120, 1, 3600);
-    if (!timeout)
-        return refuse(timeout.error, a.json);
+    // From here B is launched: what ends the wait early leaves it so (partway), but for the
+    // trampoline's refusal, after which everything goes back.
+    const std::string stays = "B's CPUs stay offline in A: see baton status, baton abort";
     uint32_t last = BATON_STATE_LAUNCHED;
     for (;;) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         baton_status st;
         if (int err = ses.dev.status(st))
-            return refuse(status_error(err), a.json);
+            return refuse(Error(status_error(err), Exit::partway, stays), a.json);
+        if (stop_requested())
+            return refuse(Error("stopped by a signal while B was starting", Exit::partway, stays),
+                          a.json);
         const baton_status* s = &st;
         const uint32_t now = s->ledger.state;
         const double secs =
@@ -88,6 +94,8 @@ int cmd_launch(const Args& a)
             std::string why(s->ledger.message, strnlen(s->ledger.message, sizeof(s->ledger.message)));
             ses.dev.abort();
             std::string back = return_cpus_to_a(saved->cpus);
+            unlend_console();
+            panic_order_restore();
             return refuse(Error("the trampoline refused: " + why + "; B's CPUs are back in A" +
                                     (back.empty() ? "" : " (but: " + back + ")"),
                                 Exit::b_failed), a.json);
@@ -106,8 +114,7 @@ int cmd_launch(const Args& a)
             return refuse(Error("B did not start its heartbeat within " +
                                     std::to_string(*timeout.value) + " s (state " +
                                     state_name(now) + ")",
-                                Exit::b_failed,
-                                "B's CPUs stay offline in A: see baton status, baton abort"),
+                                Exit::partway, stays),
                           a.json);
     }
 }

@@ -111,7 +111,7 @@ int cmd_load(const Args& a)
     if (hdr.magic != BATON_IMAGE_MAGIC || hdr.version != BATON_ABI_VERSION)
         return refuse(tpath + ": not a baton trampoline of ABI " + std::to_string(BATON_ABI_VERSION),
                       a.json);
-    if (hdr.image_size > BATON_LAUNCH_OFFSET)
+    if (hdr.image_size > BATON_LAUNCH_OFFSET || tramp.value->size() > BATON_LAUNCH_OFFSET)
         return refuse(tpath + ": image overlaps the launch block", a.json);
     if (hdr.crash_entry64 == 0 || hdr.crash_entry64 >= hdr.image_size)
         return refuse(tpath + ": the trampoline has no crash entry", a.json);
@@ -177,6 +177,9 @@ int cmd_load(const Args& a)
         {*kernel.value, p.kernel_load.value(), page_up(kernel.value->size())},
         {*initrd.value, p.initrd.begin(), page_up(initrd.value->size())},
     };
+    if (ses.status.crash_slot & BATON_SLOT_HELD)
+        return refuse("baton's own image of an earlier B is still loaded: baton abort (or "
+                      "unload) first", a.json);
     if (kexec_crash_loaded())
         return refuse("a crash kernel (kdump's?) is loaded: B would be overwritten on a panic; "
                       "kexec -p -u first", a.json);
@@ -185,12 +188,15 @@ int cmd_load(const Args& a)
         if (auto err = set_aside(ses.dev, plan.partition))
             return refuse(*err, a.json);
     // Whatever fails from here leaves the memory as it was.
-    auto undo = [&](const std::string& why) {
-        std::string back;
+    // What cannot be undone is said, and the load stopped partway (baton abort cleans up).
+    auto undo = [&](const std::string& why, const std::string& left = {}) {
+        std::string back = left;
         if (saved->set_aside)
             if (auto err = give_back(ses.dev))
-                back = " (and: " + err->what + ")";
-        return refuse(why + back, a.json);
+                back += (back.empty() ? "" : "; ") + err->what;
+        if (!back.empty())
+            return refuse(Error(why, Exit::partway, "and: " + back + " (baton abort)"), a.json);
+        return refuse(why, a.json);
     };
     // From here the crash slot is baton's: nothing else loads, unloads or shrinks it.
     if (int err = ses.dev.slot(BATON_SLOT_LOAD))
@@ -211,7 +217,7 @@ int cmd_load(const Args& a)
         la.apic_ids[i] = plan.cpus[i];
     if (int err = ses.dev.load(la)) {
         const auto unloaded = ses.dev.unload_own_image();  // no partial load
-        return undo(load_error(err) + (unloaded ? " (and: " + unloaded->what + ")" : ""));
+        return undo(load_error(err), unloaded ? unloaded->what : "");
     }
     if (a.json) {
         Json j;

@@ -17,13 +17,12 @@ std::vector<unsigned> parse_cpu_list(const std::string& s, std::string& err)
     std::stringstream ss(s);
     std::string item;
     while (std::getline(ss, item, ',')) {
-        char* end = nullptr;
-        unsigned long v = strtoul(item.c_str(), &end, 10);
-        if (item.empty() || *end || v > 4095) {
+        const auto v = decimal(item, 4);
+        if (!v || *v > 4095) {
             err = "--cpus: '" + item + "' is not a CPU number";
             return {};
         }
-        out.push_back(unsigned(v));
+        out.push_back(unsigned(*v));
     }
     return out;
 }

@@ -15,10 +15,10 @@ int cmd_release(const Args& a)
     const std::string what = a.pos[0];
     const std::string id = a.pos[1];
     baton_release_args r{};
-    char* end = nullptr;
-    const unsigned long n = strtoul(id.c_str(), &end, 0);
+    const auto num = decimal(id, 4);
+    const unsigned long n = num.value_or(0);
     if (what == "cpu") {
-        if (id.empty() || *end || n > 4095)
+        if (!num || n > 4095)
             return refuse(Error("release cpu: '" + id + "' is not a CPU number", Exit::usage),
                           a.json);
         r.resource = BATON_RES_CPU;
@@ -44,7 +44,7 @@ int cmd_release(const Args& a)
         r.resource = BATON_RES_PCI;
         r.arg = bdf.value();
     } else if (what == "irq") {
-        if (id.empty() || *end || n > 255)
+        if (!num || n > 255)
             return refuse(Error("release irq: '" + id + "' is not an IOAPIC pin's GSI (0-255)",
                                 Exit::usage), a.json);
         r.resource = BATON_RES_IRQ;

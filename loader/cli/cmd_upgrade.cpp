@@ -43,7 +43,8 @@ void announce(const Args& a, const std::string& step, const std::string& detail 
 
 // Every failure after load ends here: B aborted, A as it was (or what abort could not give
 // back, and then the upgrade stopped partway).  One line: the step, why, and where A stands.
-int give_up(const Args& a, const std::string& step, Exit exit, const std::string& why)
+int give_up(const Args& a, const std::string& step, Exit exit, const std::string& why,
+            const std::string& still = {})
 {
     announce(a, "abort", "B stops, everything returns to A");
     Failure abort_failed;
@@ -57,6 +58,9 @@ int give_up(const Args& a, const std::string& step, Exit exit, const std::string
                             "and abort could not return everything to A (" +
                                 abort_failed->what + "): see baton status"),
                       a.json);
+    if (!still.empty())
+        return refuse(Error("upgrade stopped at " + step + ": " + why + "; B aborted", Exit::partway,
+                            still), a.json);
     return refuse(Error("upgrade stopped at " + step + ": " + why +
                             "; B aborted, the running kernel is as it was", exit),
                   a.json);
@@ -100,6 +104,8 @@ Failure wait_ready(const Args& a, const Device& dev, const ReadyCheck& check, un
     const auto deadline = t0 + std::chrono::seconds(secs);
     std::string last = "no probe yet";
     for (;;) {
+        if (stop_requested())
+            return Error("stopped by a signal while waiting for B to be ready", Exit::b_failed);
         baton_status st;
         if (dev.status(st) != 0 || st.ledger.state != BATON_STATE_B_RUNNING)
             return Error("B stopped running while baton waited for it to be ready",
@@ -145,8 +151,9 @@ int cmd_upgrade(const Args& a)
     if (!session)
         return refuse(session.error, a.json);
     const uint32_t state = session.value->state;
-    if (state != BATON_STATE_EMPTY && state != BATON_STATE_FAILED)
-        return refuse("B is already " + state_name(state) +
+    const bool held = session.value->status.crash_slot & BATON_SLOT_HELD;
+    if ((state != BATON_STATE_EMPTY && state != BATON_STATE_FAILED) || held)
+        return refuse("B is " + state_name(state) + (held ? ", its image loaded" : "") +
                           ": an upgrade starts from nothing loaded (baton abort first)", a.json);
 
     announce(a, "plan");
@@ -181,6 +188,8 @@ int cmd_upgrade(const Args& a)
             return refuse(err->in("upgrade stopped at load"), a.json);
     if (auto no = confirmed(a, *lp.value))
         return refuse(*no, a.json);
+    // From here a signal (^C, the SSH session's hangup) ends a wait in an abort.
+    catch_stop_signals();
     ::mkdir("/run/baton", 0700);
     Fd lock(::open(kUpgradeLock, O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     if (lock.get() < 0 || ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0)
@@ -195,9 +204,12 @@ int cmd_upgrade(const Args& a)
         load_args.opts["append"] = a.get("cmdline");
     {
         RefusalCapture quiet;
-        if (int rc = cmd_load(load_args))
-            return refuse(quiet.last("load failed").in("upgrade stopped at load").as(Exit(rc)),
-                          a.json);
+        if (int rc = cmd_load(load_args)) {
+            const Error why = quiet.last("load failed");
+            if (Exit(rc) == Exit::partway)  // load could not undo itself: abort does
+                return give_up(a, "load", Exit::partway, why.what);
+            return refuse(why.in("upgrade stopped at load").as(Exit(rc)), a.json);
+        }
     }
 
     announce(a, "launch");
@@ -222,7 +234,11 @@ int cmd_upgrade(const Args& a)
         cmd_handover(a);
         stopped = quiet.last("the handover returned");
     }
-    return give_up(a, "handover", Exit::b_failed, stopped.what);
+    // abort returns the CPUs and memory B took; a PCI function B took (a NIC, the
+    // handover's first steps) stays fenced from A's drivers: say so, not "as it was".
+    return give_up(a, "handover", Exit::b_failed, stopped.what,
+                   "CPUs and memory are back in A; a PCI function B had taken stays off A's "
+                   "drivers (baton status lists it)");
 }
 
 }  // namespace baton::cli

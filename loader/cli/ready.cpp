@@ -93,12 +93,20 @@ Failure probe_command(const ReadyCheck& c)
         ::dup2(null, 1);
         ::dup2(null, 2);
         ::setpgid(0, 0);
+        ::signal(SIGPIPE, SIG_DFL);  // baton upgrade ignores it; the check must not
         ::execl("/bin/sh", "sh", "-c", c.command.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     int status = 0;
-    while (::waitpid(pid, &status, WNOHANG) == 0) {
+    for (;;) {
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid)
+            break;
+        if (done < 0 && errno != EINTR) {
+            ::kill(-pid, SIGKILL);
+            return Error("the check's exit status is lost");
+        }
         if (std::chrono::steady_clock::now() > deadline) {
             ::kill(-pid, SIGKILL);
             ::kill(pid, SIGKILL);

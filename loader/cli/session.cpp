@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 
 #include "cli.h"
 #include "errors.h"
@@ -24,8 +25,23 @@ const char* const kDefaultDir = "/usr/lib/baton";
 namespace {
 
 RefusalCapture* capture = nullptr;
+volatile sig_atomic_t stop_signal = 0;
+
+void note_stop(int sig) { stop_signal = sig; }
 
 }  // namespace
+
+void catch_stop_signals()
+{
+    struct sigaction sa {};
+    sa.sa_handler = note_stop;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        sigaction(sig, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+bool stop_requested() { return stop_signal != 0; }
 
 RefusalCapture::RefusalCapture() : outer_(capture) { capture = this; }
 RefusalCapture::~RefusalCapture() { capture = outer_; }
