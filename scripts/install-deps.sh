@@ -6,7 +6,7 @@ pkgs=(build-essential cmake ninja-build ccache python3 file cpio gzip xz-utils k
       bc bison flex libelf-dev libssl-dev rsync dwarves
       qemu-system-x86 qemu-utils gdb socat busybox-static kexec-tools catch2
       linux-source-6.12 linux-config-6.12 linux-headers-amd64
-      lintian dkms man-db ansible dropbear-bin)
+      lintian dkms man-db systemd ansible openssh-client dropbear-bin)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
