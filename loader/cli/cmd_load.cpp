@@ -56,8 +56,8 @@ Expected<std::string> vouched_digest(const Args& a, const std::string& file,
     if (!m)
         return m.error;
     if (a.flag("no-verify")) {
-        auto it = m.value->digest.find(file.substr(file.rfind('/') + 1));
-        return it == m.value->digest.end() ? actual : it->second;
+        const std::string* listed = listed_digest(*m.value, file);
+        return listed ? *listed : actual;
     }
     if (auto err = check_digest(*m.value, file, actual))
         return *err;

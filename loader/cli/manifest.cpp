@@ -69,16 +69,21 @@ Expected<Manifest> parse_manifest(std::string_view text, std::string_view path)
     return m;
 }
 
+const std::string* listed_digest(const Manifest& m, std::string_view file)
+{
+    auto it = m.digest.find(std::string(base_name(file)));
+    return it == m.digest.end() ? nullptr : &it->second;
+}
+
 Failure check_digest(const Manifest& m, std::string_view file, std::string_view actual)
 {
-    const std::string name(base_name(file));
-    auto it = m.digest.find(name);
-    if (it == m.digest.end())
+    const std::string* listed = listed_digest(m, file);
+    if (!listed)
         return Error(std::string(file) + " is not in " + m.path +
                      ": publish its digest there, or load --no-verify");
-    if (it->second != lower(actual))
+    if (*listed != lower(actual))
         return Error(std::string(file) + " is not the image " + m.path + " vouches for (its SHA-256 " +
-                     std::string(actual.substr(0, 16)) + "... is not " + it->second.substr(0, 16) +
+                     std::string(actual.substr(0, 16)) + "... is not " + listed->substr(0, 16) +
                      "...): nothing loaded");
     return std::nullopt;
 }

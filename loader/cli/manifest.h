@@ -20,6 +20,8 @@ struct Manifest {
 // "DIGEST  NAME" or "DIGEST *NAME" per line; a line of anything else is an error (a
 // manifest half understood is not a manifest).
 Expected<Manifest> parse_manifest(std::string_view text, std::string_view path);
+// The manifest's digest for FILE (by its name, any folder), if it lists it.
+const std::string* listed_digest(const Manifest& m, std::string_view file);
 // FILE's digest `actual` (hex) against the manifest's line for its name.
 Failure check_digest(const Manifest& m, std::string_view file, std::string_view actual);
 // The manifest that vouches for FILE: SHA256SUMS in FILE's folder.
